@@ -1,0 +1,177 @@
+#include "database.hpp"
+
+#include <string>
+
+namespace inspel::schema {
+namespace {
+
+int user_version(connection& c) {
+    auto st = c.prepare("PRAGMA user_version");
+    st.step();
+    return static_cast<int>(st.int64(0));
+}
+
+void configure_writer(connection& c) {
+    c.exec("PRAGMA journal_mode=WAL");
+    c.exec("PRAGMA synchronous=FULL");
+    c.exec("PRAGMA foreign_keys=ON");
+}
+
+}  // namespace
+
+int latest_version() {
+    auto all = migrations();
+    return all.empty() ? 0 : all.back().version;
+}
+
+std::filesystem::path database_file(const std::filesystem::path& data_dir) { return data_dir / "inspel.db"; }
+
+migrate_result migrate(const std::filesystem::path& data_dir) {
+    connection c(database_file(data_dir), connection::mode::read_write);
+    // Read the version before any PRAGMA that writes, so a newer database is left exactly as it was.
+    int from = user_version(c);
+    if (from > latest_version())
+        throw newer_database_error("the database " + database_file(data_dir).string() + " has schema version " +
+                                   std::to_string(from) + " but this Inspel knows only up to " +
+                                   std::to_string(latest_version()) + "; use a newer Inspel");
+    configure_writer(c);
+    if (from == latest_version()) return {from, from};
+    transaction tx(c);
+    for (const auto& m : migrations()) {
+        if (m.version <= from) continue;
+        try {
+            c.exec(m.sql);
+        } catch (const sqlite_error& e) {
+            throw sqlite_error(e.code, "migration " + std::to_string(m.version) + " (" + m.name + "): " + e.what());
+        }
+    }
+    c.exec("PRAGMA user_version=" + std::to_string(latest_version()));
+    tx.commit();
+    return {from, latest_version()};
+}
+
+database::database(const std::filesystem::path& data_dir, std::chrono::milliseconds commit_delay)
+    : data_dir_(data_dir), commit_delay_(commit_delay) {
+    migrate(data_dir_);
+    writer_conn_ = std::make_unique<connection>(database_file(data_dir_), connection::mode::read_write);
+    configure_writer(*writer_conn_);
+    writer_ = std::thread([this] { run_writer(); });
+}
+
+database::~database() { stop(); }
+
+void database::write(write_job job) {
+    {
+        std::lock_guard lock(queue_mutex_);
+        if (!stopping_) {
+            queue_.push_back(std::move(job));
+            queue_cv_.notify_one();
+            return;
+        }
+    }
+    job.done(std::make_exception_ptr(std::runtime_error("the database is shutting down")));
+}
+
+void database::on_commit(std::function<void()> observer) {
+    std::lock_guard lock(queue_mutex_);
+    observers_.push_back(std::move(observer));
+}
+
+void database::stop() {
+    {
+        std::lock_guard lock(queue_mutex_);
+        stopping_ = true;
+        queue_cv_.notify_all();
+    }
+    if (writer_.joinable()) writer_.join();
+}
+
+bool database::ready() {
+    if (!healthy_ || !writer_.joinable()) return false;
+    try {
+        return read([](connection& c) {
+            auto st = c.prepare("SELECT 1");
+            return st.step() && st.int64(0) == 1;
+        });
+    } catch (const sqlite_error&) {
+        return false;
+    }
+}
+
+void database::run_writer() {
+    std::vector<write_job> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(queue_mutex_);
+            queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) return;  // stopping and drained
+            if (commit_delay_.count() > 0 && !stopping_) {
+                lock.unlock();
+                std::this_thread::sleep_for(commit_delay_);
+                lock.lock();
+            }
+            // Everything that queued up while the last fsync ran goes into this one transaction.
+            batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+            queue_.clear();
+        }
+        commit_batch(batch);
+        batch.clear();
+    }
+}
+
+void database::commit_batch(std::vector<write_job>& batch) {
+    connection& c = *writer_conn_;
+    std::vector<std::exception_ptr> failures(batch.size());
+    std::exception_ptr batch_failure;
+    try {
+        transaction tx(c);
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            c.exec("SAVEPOINT job");
+            try {
+                batch[i].apply(c);
+                c.exec("RELEASE job");
+            } catch (...) {
+                failures[i] = std::current_exception();
+                c.exec("ROLLBACK TO job");
+                c.exec("RELEASE job");
+            }
+        }
+        tx.commit();
+        healthy_ = true;
+    } catch (...) {
+        // The COMMIT itself failed (disk full, I/O error): nothing in this batch is durable.
+        batch_failure = std::current_exception();
+        healthy_ = false;
+    }
+    if (!batch_failure) {
+        ++commits_;
+        jobs_committed_ += batch.size();
+        std::vector<std::function<void()>> observers;
+        {
+            std::lock_guard lock(queue_mutex_);
+            observers = observers_;
+        }
+        for (auto& o : observers) o();
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(batch_failure ? batch_failure : failures[i]);
+}
+
+database::lease::lease(database& d) : db(d) {
+    {
+        std::lock_guard lock(db.readers_mutex_);
+        if (!db.idle_readers_.empty()) {
+            conn = std::move(db.idle_readers_.back());
+            db.idle_readers_.pop_back();
+            return;
+        }
+    }
+    conn = std::make_unique<connection>(database_file(db.data_dir_), connection::mode::read_only);
+    conn->exec("PRAGMA foreign_keys=ON");
+}
+
+database::lease::~lease() {
+    std::lock_guard lock(db.readers_mutex_);
+    db.idle_readers_.push_back(std::move(conn));
+}
+
+}  // namespace inspel::schema
