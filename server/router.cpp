@@ -60,16 +60,16 @@ void responder::operator()(http_response res) const {
     if (!state_->sent.exchange(true)) state_->send(std::move(res));
 }
 
-void router::add(http::verb method, std::string pattern, handler fn, runs_on where) {
+void router::add(http::verb method, std::string pattern, handler fn, runs_on where, access who) {
     for (const auto& r : routes_)
         if (r->method == method && r->pattern == pattern) throw std::logic_error("route registered twice: " + pattern);
-    routes_.push_back(std::make_unique<route>(route{method, std::move(pattern), std::move(fn), where}));
+    routes_.push_back(std::make_unique<route>(route{method, std::move(pattern), std::move(fn), where, who}));
 }
 
-void router::add(http::verb method, std::string pattern, sync_handler fn, runs_on where) {
+void router::add(http::verb method, std::string pattern, sync_handler fn, runs_on where, access who) {
     add(
         method, std::move(pattern),
-        handler([fn = std::move(fn)](request_context ctx, responder respond) { respond(fn(ctx)); }), where);
+        handler([fn = std::move(fn)](request_context ctx, responder respond) { respond(fn(ctx)); }), where, who);
 }
 
 router::match router::find(http::verb method, std::string_view path) const {

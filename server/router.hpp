@@ -6,6 +6,7 @@
 #include "server/http.hpp"
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -15,7 +16,18 @@
 
 namespace inspel::server {
 
-struct principal;  // an authenticated official, when there is one (see auth)
+// An authenticated official, set on a request by the auth middleware.
+struct principal {
+    std::int64_t user_id = 0;
+    std::string username;
+    std::string role;            // "admin" | "official" | "elected"
+    bool via_token = false;      // Authorization: Bearer, rather than a session cookie
+    std::string csrf_token;      // the session's CSRF token, for forms rendered to this user
+};
+
+// Who may call a route. The auth middleware enforces it: 401 without credentials, 403 for a role
+// that may not. `anyone` routes are public (residents).
+enum class access { anyone, signed_in, official, admin };
 
 // Everything a handler gets about its request. Owned by the handler, so it can be moved
 // into an asynchronous continuation.
@@ -58,6 +70,7 @@ public:
         std::string pattern;
         handler fn;
         runs_on where;
+        access who = access::anyone;
     };
 
     struct match {
@@ -66,9 +79,11 @@ public:
         std::string allow;                      // when the path matched other methods only
     };
 
-    void add(http::verb method, std::string pattern, handler fn, runs_on where = runs_on::worker);
+    void add(http::verb method, std::string pattern, handler fn, runs_on where = runs_on::worker,
+             access who = access::anyone);
     // A handler that answers synchronously (run on the worker pool unless told otherwise).
-    void add(http::verb method, std::string pattern, sync_handler fn, runs_on where = runs_on::worker);
+    void add(http::verb method, std::string pattern, sync_handler fn, runs_on where = runs_on::worker,
+             access who = access::anyone);
 
     match find(http::verb method, std::string_view path) const;
     const std::vector<std::unique_ptr<route>>& routes() const { return routes_; }

@@ -1,0 +1,1 @@
+-- Reserved for officials' accounts, sessions, API tokens and the audit trail (issue 3).

@@ -1,0 +1,1 @@
+-- Reserved for residents' submissions, receipts, idempotency keys and the index outbox (issue 4).
