@@ -1,0 +1,61 @@
+// The harness checks itself: a check that cannot fail proves nothing, so each kind of failure
+// checkAxe reports is provoked here once, on a page whose fault is known.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { useHarness } from '../lib/harness.mjs';
+
+const h = useHarness();
+
+test('checkAxe reports a WCAG violation with the rule, the element and the fix', async () => {
+    const page = await h.openPage('/finns-inte', { status: 404 });
+    // An input without a label breaks WCAG 1.3.1/4.1.2 (axe rule "label").
+    await page.evaluate(() => {
+        const input = document.createElement('input');
+        input.type = 'text';
+        input.id = 'unlabelled';
+        document.querySelector('main').append(input);
+    });
+    await assert.rejects(h.checkAxe(page, 'page with an unlabelled input'), (e) => {
+        assert.match(e.message, /WCAG 2\.1 A\/AA rule\(s\) violated/);
+        assert.match(e.message, /- label \(critical\): Form elements must have labels/);
+        assert.match(e.message, /at #unlabelled/);
+        return true;
+    });
+});
+
+test('checkAxe reports what the Content-Security-Policy blocked', async () => {
+    const page = await h.openPage('/finns-inte', { status: 404 });
+    // An inline style, as a template might slip in: the site's policy (style-src 'self') blocks it.
+    await page.evaluate(() => {
+        const style = document.createElement('style');
+        style.textContent = 'main { color: red; }';
+        document.head.append(style);
+    });
+    await assert.rejects(h.checkAxe(page, 'page with an inline style'), /CSP: .*Content Security Policy/);
+});
+
+test('checkAxe reports a sub-resource that does not load', async () => {
+    const page = await h.openPage('/finns-inte', { status: 404 });
+    await page.evaluate(
+        () =>
+            new Promise((resolve) => {
+                const img = document.createElement('img');
+                img.alt = 'Karta';
+                img.onerror = resolve;
+                img.onload = resolve;
+                img.src = '/static/finns-inte.png';
+                document.querySelector('main').append(img);
+            }),
+    );
+    await assert.rejects(h.checkAxe(page, 'page with a missing image'), /sub-resource GET .*finns-inte\.png answered 404/);
+});
+
+test('openPage fails on an unexpected status, with the body', async () => {
+    await assert.rejects(h.openPage('/finns-inte'), /GET \/finns-inte answered 404, expected 2xx:[\s\S]*Sidan finns inte/);
+});
+
+test('inspel subcommands run against the harness data directory', async () => {
+    const r = await h.inspel(['migrate']);
+    assert.match(r.stdout, new RegExp(`database ${h.dataDir}/\\S+ is up to date`));
+});
