@@ -228,6 +228,7 @@ export async function launchChromium() {
 const problemsOf = new WeakMap();
 
 function watch(page) {
+    if (problemsOf.has(page)) return page;
     const problems = [];
     problemsOf.set(page, problems);
     page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
@@ -316,6 +317,7 @@ export class Harness {
         this.dir = null;
         this.dataDir = null;
         this.contexts = [];
+        this.apiContext = null;
     }
 
     async start() {
@@ -357,6 +359,8 @@ export class Harness {
     // A fresh browser context: its own cookies and storage. Options go to playwright's newContext.
     async newContext(options = {}) {
         const context = await this.browser.newContext({ locale: this.options.locale, ...options });
+        // Every page of the context is watched, also one a link opens in a new tab.
+        context.on('page', watch);
         this.contexts.push(context);
         return context;
     }
@@ -377,6 +381,16 @@ export class Harness {
         return page;
     }
 
+    // A plain HTTP client on the server (playwright's APIRequestContext, no browser), to check that
+    // what a page did took effect: `const r = await (await h.api()).get('/api/v1/receipts/' + code)`.
+    async api() {
+        if (!this.apiContext) {
+            const { request } = await loadPlaywright();
+            this.apiContext = await request.newContext({ baseURL: this.server.baseUrl });
+        }
+        return this.apiContext;
+    }
+
     checkAxe(page, label) {
         return checkAxe(page, label);
     }
@@ -387,6 +401,7 @@ export class Harness {
 
     async close() {
         const failures = [];
+        if (this.apiContext) await this.apiContext.dispose().catch(() => {});
         for (const c of this.contexts) await c.close().catch(() => {});
         if (this.browser) await this.browser.close().catch((e) => failures.push(`closing chromium: ${e.message}`));
         if (this.server) {

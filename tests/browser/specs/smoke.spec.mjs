@@ -32,7 +32,7 @@ test('the 404 page is Swedish, has a working skip link, and passes axe', async (
 
 test('the stylesheet is served as CSS and applied under the site CSP', async () => {
     const page = await h.openPage('/finns-inte', { status: 404 });
-    const css = await page.request.get(h.url('/static/inspel.css'));
+    const css = await (await h.api()).get('/static/inspel.css');
     assert.equal(css.status(), 200);
     assert.match(css.headers()['content-type'], /^text\/css/);
     // --text is #1a1a1a: if the sheet were blocked or missing, the body would be the default black.
