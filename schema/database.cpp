@@ -72,9 +72,18 @@ void database::write(write_job job) {
     job.done(std::make_exception_ptr(std::runtime_error("the database is shutting down")));
 }
 
-void database::on_commit(std::function<void()> observer) {
+std::uint64_t database::on_commit(std::function<void()> observer) {
     std::lock_guard lock(queue_mutex_);
-    observers_.push_back(std::move(observer));
+    observers_.emplace_back(next_observer_, std::move(observer));
+    return next_observer_++;
+}
+
+void database::unsubscribe(std::uint64_t id) {
+    // Taken under the same lock the writer holds while calling observers, so once this returns
+    // the observer is not running and never will again.
+    std::lock_guard lock(observers_mutex_);
+    std::lock_guard qlock(queue_mutex_);
+    std::erase_if(observers_, [id](const auto& o) { return o.first == id; });
 }
 
 void database::stop() {
@@ -146,12 +155,13 @@ void database::commit_batch(std::vector<write_job>& batch) {
     if (!batch_failure) {
         ++commits_;
         jobs_committed_ += batch.size();
-        std::vector<std::function<void()>> observers;
+        std::lock_guard running(observers_mutex_);
+        std::vector<std::pair<std::uint64_t, std::function<void()>>> observers;
         {
             std::lock_guard lock(queue_mutex_);
             observers = observers_;
         }
-        for (auto& o : observers) o();
+        for (auto& o : observers) o.second();
     }
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(batch_failure ? batch_failure : failures[i]);
 }

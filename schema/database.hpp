@@ -115,8 +115,10 @@ public:
         return fn(*l.conn);
     }
 
-    // Called on the writer thread after every successful COMMIT (e.g. to wake the indexer).
-    void on_commit(std::function<void()> observer);
+    // Calls `observer` on the writer thread after every successful COMMIT (e.g. to wake the indexer)
+    // until unsubscribe(returned id).
+    std::uint64_t on_commit(std::function<void()> observer);
+    void unsubscribe(std::uint64_t id);
 
     // True while the writer runs and its last commit succeeded, and a reader can query.
     bool ready();
@@ -151,7 +153,9 @@ private:
     std::atomic<bool> healthy_{true};
     std::atomic<std::uint64_t> commits_{0};
     std::atomic<std::uint64_t> jobs_committed_{0};
-    std::vector<std::function<void()>> observers_;
+    std::vector<std::pair<std::uint64_t, std::function<void()>>> observers_;
+    std::uint64_t next_observer_ = 1;
+    std::mutex observers_mutex_;  // held while observers run
     std::unique_ptr<connection> writer_conn_;
     std::thread writer_;
 

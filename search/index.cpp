@@ -1,17 +1,271 @@
 #include "search/index.hpp"
 
+#include "common/log.hpp"
+#include "search/document.hpp"
+#include "search/searcher.hpp"
+#include "search/terms.hpp"
+
 #include <xapian.h>
 
 #include <unistd.h>
 
-namespace inspel::search {
+#include <cstdio>
+#include <set>
 
-index::index(const std::filesystem::path& data_dir) : dir_(data_dir / "index") {
-    db_ = std::make_unique<Xapian::WritableDatabase>(dir_.string(), Xapian::DB_CREATE_OR_OPEN);
+namespace inspel::search {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t batch_size = 2000;
+
+fs::path current_link(const fs::path& dir) { return dir / "current"; }
+
+// Makes DATA/index/current point at a database, creating generation 1 on first use. A DATA/index
+// that is itself a Xapian database (from before generations) is moved into gen-000001.
+fs::path prepare_layout(const fs::path& dir) {
+    fs::create_directories(dir);
+    auto link = current_link(dir);
+    if (!fs::exists(link)) {
+        auto first = dir / "gen-000001";
+        fs::create_directories(first);
+        fs::create_directory_symlink(first.filename(), link);
+    }
+    return link;
 }
 
-index::~index() = default;
+std::string next_generation_name(const fs::path& dir) {
+    int highest = 0;
+    for (const auto& e : fs::directory_iterator(dir)) {
+        auto name = e.path().filename().string();
+        if (name.rfind("gen-", 0) == 0) highest = std::max(highest, std::atoi(name.c_str() + 4));
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "gen-%06d", highest + 1);
+    return buf;
+}
 
-bool index::ready() const { return db_ && ::access(dir_.c_str(), W_OK) == 0; }
+}  // namespace
+
+struct index::reader_lease {
+    explicit reader_lease(index& i) : owner(i) {
+        {
+            std::lock_guard lock(owner.readers_mutex_);
+            if (!owner.idle_readers_.empty()) {
+                db = std::move(owner.idle_readers_.back().first);
+                seen = owner.idle_readers_.back().second;
+                owner.idle_readers_.pop_back();
+            }
+        }
+        std::uint64_t now = owner.generation_.load();
+        if (!db) {
+            db = std::make_unique<Xapian::Database>(current_link(owner.dir_).string());
+        } else if (seen != now) {
+            db->reopen();
+        }
+        seen = now;
+    }
+    ~reader_lease() {
+        std::lock_guard lock(owner.readers_mutex_);
+        owner.idle_readers_.emplace_back(std::move(db), seen);
+    }
+    index& owner;
+    std::unique_ptr<Xapian::Database> db;
+    std::uint64_t seen = 0;
+};
+
+index::index(const fs::path& data_dir, schema::database& db) : dir_(data_dir / "index"), db_(db) {
+    auto link = prepare_layout(dir_);
+    try {
+        writer_ = std::make_unique<Xapian::WritableDatabase>(link.string(), Xapian::DB_CREATE_OR_OPEN);
+    } catch (const Xapian::DatabaseLockError&) {
+        throw std::runtime_error("the search index in " + dir_.string() +
+                                 " is in use by another Inspel process (a server or a reindex)");
+    }
+    thread_ = std::thread([this] { run_indexer(); });
+    subscription_ = db_.on_commit([this] { notify(); });
+}
+
+index::~index() { stop(); }
+
+void index::notify() {
+    std::lock_guard lock(mutex_);
+    pending_ = true;
+    wake_.notify_one();
+}
+
+void index::stop() {
+    if (subscription_) db_.unsubscribe(std::exchange(subscription_, 0));
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        wake_.notify_all();
+    }
+    if (thread_.joinable()) thread_.join();
+    if (writer_) {
+        try {
+            writer_->close();
+        } catch (const Xapian::Error& e) {
+            log::error("index_close_failed", {{"what", e.get_msg()}});
+        }
+        writer_.reset();
+    }
+}
+
+bool index::ready() const { return healthy_ && writer_ && thread_.joinable() && ::access(dir_.c_str(), W_OK) == 0; }
+
+void index::run_indexer() {
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            // The timeout is a safety net: a missed wake-up costs at most a second.
+            wake_.wait_for(lock, std::chrono::seconds(1), [&] { return pending_ || stopping_; });
+            if (stopping_) return;
+            pending_ = false;
+        }
+        try {
+            while (drain_once()) {
+                std::lock_guard lock(mutex_);
+                if (stopping_) return;
+            }
+            healthy_ = true;
+        } catch (const std::exception& e) {
+            // Leave the rows in the outbox; the next wake-up retries them.
+            healthy_ = false;
+            log::error("indexing_failed", {{"what", e.what()}});
+        } catch (const Xapian::Error& e) {
+            healthy_ = false;
+            log::error("indexing_failed", {{"what", e.get_description()}});
+        }
+        caught_up_.notify_all();
+    }
+}
+
+// Indexes one batch from the outbox. Returns true when it did something (there may be more).
+bool index::drain_once() {
+    std::vector<std::int64_t> outbox_ids;
+    std::vector<std::pair<std::int64_t, std::optional<indexed_item>>> items;
+    db_.read([&](schema::connection& c) {
+        c.exec("BEGIN");
+        try {
+            auto st = c.prepare("SELECT id, submission_id FROM index_outbox ORDER BY id LIMIT ?");
+            st.bind(1, static_cast<std::int64_t>(batch_size));
+            std::set<std::int64_t> seen;
+            while (st.step()) {
+                outbox_ids.push_back(st.int64(0));
+                if (seen.insert(st.int64(1)).second) items.emplace_back(st.int64(1), std::nullopt);
+            }
+            for (auto& [id, item] : items) item = load_item(c, id);
+            c.exec("COMMIT");
+        } catch (...) {
+            c.exec("ROLLBACK");
+            throw;
+        }
+    });
+    if (outbox_ids.empty()) return false;
+
+    Xapian::TermGenerator tg;
+    tg.set_database(*writer_);
+    tg.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+    for (const auto& [id, item] : items) {
+        if (item)
+            writer_->replace_document(id_term(id), build_document(*item, tg));
+        else
+            writer_->delete_document(id_term(id));
+    }
+    writer_->commit();
+    ++generation_;
+    // Only now, with Xapian durable, forget the jobs. Ids only grow, so "up to the last" is exact.
+    std::int64_t last = outbox_ids.back();
+    db_.write_and_wait([last](schema::connection& c) {
+        c.prepare("DELETE FROM index_outbox WHERE id <= ?").bind(1, last).run();
+    });
+    return true;
+}
+
+bool index::wait_until_caught_up(std::chrono::milliseconds timeout) {
+    auto until = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < until) {
+        if (outbox_backlog() == 0) return true;
+        notify();
+        std::unique_lock lock(mutex_);
+        caught_up_.wait_for(lock, std::chrono::milliseconds(20));
+    }
+    return outbox_backlog() == 0;
+}
+
+std::uint64_t index::outbox_backlog() {
+    return db_.read([](schema::connection& c) {
+        auto st = c.prepare("SELECT count(*) FROM index_outbox");
+        st.step();
+        return static_cast<std::uint64_t>(st.int64(0));
+    });
+}
+
+std::uint64_t index::documents() {
+    reader_lease r(*this);
+    return r.db->get_doccount();
+}
+
+query_result index::search(const query_request& request) {
+    reader_lease r(*this);
+    return run_query(*r.db, request);
+}
+
+std::uint64_t rebuild(const fs::path& data_dir, schema::database& db) {
+    fs::path dir = data_dir / "index";
+    auto link = prepare_layout(dir);
+    // Holding the live index's lock keeps a server from starting (and tells us none runs).
+    std::unique_ptr<Xapian::WritableDatabase> live;
+    try {
+        live = std::make_unique<Xapian::WritableDatabase>(link.string(), Xapian::DB_CREATE_OR_OPEN);
+    } catch (const Xapian::DatabaseLockError&) {
+        throw std::runtime_error("the search index is in use: stop the Inspel server before reindexing");
+    }
+    fs::path old_target = fs::read_symlink(link);
+    std::string name = next_generation_name(dir);
+    fs::path fresh = dir / name;
+    std::uint64_t count = 0;
+    std::int64_t outbox_high = 0;
+    {
+        Xapian::WritableDatabase out(fresh.string(), Xapian::DB_CREATE_OR_OVERWRITE);
+        Xapian::TermGenerator tg;
+        tg.set_database(out);
+        tg.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+        db.read([&](schema::connection& c) {
+            // One read transaction: the items and the outbox high-water mark are one snapshot.
+            c.exec("BEGIN");
+            try {
+                auto st = c.prepare("SELECT coalesce(max(id), 0) FROM index_outbox");
+                st.step();
+                outbox_high = st.int64(0);
+                for_each_item(c, [&](const indexed_item& item) {
+                    out.replace_document(id_term(item.id), build_document(item, tg));
+                    if (++count % 50000 == 0) out.commit();
+                });
+                c.exec("COMMIT");
+            } catch (...) {
+                c.exec("ROLLBACK");
+                throw;
+            }
+        });
+        out.commit();
+        out.close();
+    }
+    // The swap: a new symlink renamed over the old one is atomic.
+    fs::path tmp = dir / "current.tmp";
+    fs::remove(tmp);
+    fs::create_directory_symlink(name, tmp);
+    fs::rename(tmp, link);
+    live->close();
+    live.reset();
+    std::error_code ec;
+    fs::remove_all(dir / old_target, ec);
+    // Everything queued before the snapshot is in the new index.
+    db.write_and_wait([outbox_high](schema::connection& c) {
+        c.prepare("DELETE FROM index_outbox WHERE id <= ?").bind(1, outbox_high).run();
+    });
+    return count;
+}
 
 }  // namespace inspel::search

@@ -1,28 +1,33 @@
 #include "server/app.hpp"
 
 #include "server/handlers/operations.hpp"
+#include "server/handlers/search.hpp"
 
 namespace inspel::server {
 
 app::app(config::settings settings) : settings_(std::move(settings)) {
     config::prepare_data_dir(settings_);
     db_ = std::make_unique<schema::database>(settings_.data_dir, settings_.commit_delay);
-    index_ = std::make_unique<search::index>(settings_.data_dir);
+    index_ = std::make_unique<search::index>(settings_.data_dir, *db_);
     add_routes();
     server_ = std::make_unique<server>(settings_, router_, metrics_);
 }
 
 app::~app() {
     server_.reset();
+    // The indexer writes through the database, so it stops first.
+    if (index_) index_->stop();
     if (db_) db_->stop();
 }
 
 void app::add_routes() {
     handlers::add_operations_routes(router_, metrics_, *db_, *index_);
+    handlers::add_search_routes(router_, *index_);
 }
 
 void app::run(bool handle_signals) {
     server_->run(handle_signals);
+    index_->stop();
     db_->stop();
 }
 

@@ -112,9 +112,13 @@ BOOST_AUTO_TEST_CASE(commit_observers_run_after_each_commit) {
     temp_dir dir;
     database db(dir.path());
     std::atomic<int> seen{0};
-    db.on_commit([&] { ++seen; });
+    auto id = db.on_commit([&] { ++seen; });
     create_table(db);
     BOOST_TEST(seen >= 1);
+    int after = seen;
+    db.unsubscribe(id);
+    db.write_and_wait([](connection& c) { c.exec("INSERT INTO item (text) VALUES ('x')"); });
+    BOOST_TEST(seen == after);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

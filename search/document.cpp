@@ -1,0 +1,96 @@
+#include "search/document.hpp"
+
+#include "search/terms.hpp"
+
+#include <nlohmann/json.hpp>
+
+
+namespace inspel::search {
+namespace {
+
+// One SELECT serves both single-item loads and the full scan. Tags and routing join in when the
+// workspace and triage tables exist (later migrations); until then they are empty.
+constexpr const char* item_columns = R"(
+    SELECT s.id, s.kind, coalesce(s.title_redacted, ''), coalesce(s.body_redacted, ''),
+           coalesce(d.slug, ''), s.status, coalesce(s.area, ''), coalesce(s.language, 'sv'), s.received_at
+    FROM submissions s LEFT JOIN dialogues d ON d.id = s.dialogue_id)";
+
+indexed_item row_to_item(schema::statement& st) {
+    indexed_item it;
+    it.id = st.int64(0);
+    it.kind = st.text(1);
+    it.title = st.text(2);
+    it.text = st.text(3);
+    it.dialogue = st.text(4);
+    it.status = st.text(5);
+    it.area = st.text(6);
+    it.language = st.text(7);
+    it.received_at = st.text(8);
+    return it;
+}
+
+void add_boolean(Xapian::Document& doc, const char* prefix, const std::string& value) {
+    if (!value.empty()) doc.add_boolean_term(prefix + lower(value));
+}
+
+}  // namespace
+
+std::optional<indexed_item> load_item(schema::connection& c, std::int64_t id) {
+    auto st = c.prepare(std::string(item_columns) + " WHERE s.id = ?");
+    st.bind(1, id);
+    if (!st.step()) return std::nullopt;
+    return row_to_item(st);
+}
+
+void for_each_item(schema::connection& c, const std::function<void(const indexed_item&)>& visit) {
+    auto st = c.prepare(std::string(item_columns) + " ORDER BY s.id");
+    while (st.step()) visit(row_to_item(st));
+}
+
+Xapian::Document build_document(const indexed_item& item, Xapian::TermGenerator& tg) {
+    Xapian::Document doc;
+    tg.set_document(doc);
+    tg.set_stemmer(stemmer_for(item.language));
+    // Lower-cased first: STEM_SOME would leave every capitalised word (each sentence's first)
+    // unstemmed, so "Skolan ..." could never be found by "skolor".
+    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME_FULL_POS);
+    std::string title = lower(fold_accents(item.title));
+    tg.index_text(title, 1, prefix::title);
+    // Title words count in plain searches too, and more than body words.
+    tg.index_text(title, 2);
+    tg.increase_termpos();
+    tg.index_text(lower(fold_accents(item.text)));
+
+    doc.add_boolean_term(id_term(item.id));
+    add_boolean(doc, prefix::kind, item.kind);
+    add_boolean(doc, prefix::dialogue, item.dialogue);
+    add_boolean(doc, prefix::status, item.status);
+    add_boolean(doc, prefix::area, item.area);
+    add_boolean(doc, prefix::routing, item.routing);
+    add_boolean(doc, prefix::language, item.language);
+    std::string month = item.received_at.size() >= 7 ? item.received_at.substr(0, 7) : "";
+    if (!month.empty()) doc.add_boolean_term(std::string(prefix::month) + month.substr(0, 4) + month.substr(5, 2));
+    std::string tags;
+    for (const auto& t : item.tags) {
+        add_boolean(doc, prefix::tag, t);
+        tags += lower(t) + '\n';
+    }
+
+    doc.add_value(slot::received_at, item.received_at);
+    doc.add_value(slot::kind, item.kind);
+    doc.add_value(slot::dialogue, item.dialogue);
+    doc.add_value(slot::status, item.status);
+    doc.add_value(slot::area, lower(item.area));
+    doc.add_value(slot::routing, item.routing);
+    doc.add_value(slot::month, month);
+    doc.add_value(slot::tags, tags);
+
+    nlohmann::json data = {{"id", item.id},          {"kind", item.kind},     {"title", item.title},
+                           {"text", item.text},      {"dialogue", item.dialogue}, {"status", item.status},
+                           {"tags", item.tags},      {"received_at", item.received_at},
+                           {"area", item.area},      {"routing", item.routing}};
+    doc.set_data(data.dump());
+    return doc;
+}
+
+}  // namespace inspel::search

@@ -1,0 +1,204 @@
+#include "search/searcher.hpp"
+
+#include "search/terms.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <regex>
+
+namespace inspel::search {
+namespace {
+
+// Facet counting examines at most this many matching documents. Past it, counts come from that
+// sample scaled to the estimated total and are marked as estimates: exact counts over a match set
+// of a million would cost far more than the search itself.
+constexpr Xapian::doccount facet_sample = 10000;
+
+struct facet_def {
+    const char* name;
+    Xapian::valueno slot;
+    bool multi;  // several values per document, each followed by '\n'
+};
+constexpr facet_def facet_defs[] = {
+    {"kind", slot::kind, false},     {"dialogue", slot::dialogue, false}, {"status", slot::status, false},
+    {"tag", slot::tags, true},       {"routing", slot::routing, false},   {"area", slot::area, false},
+    {"month", slot::month, false},
+};
+
+// Counts every facet in one pass over the documents Xapian considers.
+class facet_spy : public Xapian::MatchSpy {
+public:
+    void operator()(const Xapian::Document& doc, double) override {
+        ++seen;
+        for (std::size_t i = 0; i < std::size(facet_defs); ++i) {
+            std::string v = doc.get_value(facet_defs[i].slot);
+            if (v.empty()) continue;
+            if (!facet_defs[i].multi) {
+                ++counts[i][v];
+                continue;
+            }
+            std::size_t start = 0, nl;
+            while ((nl = v.find('\n', start)) != std::string::npos) {
+                if (nl > start) ++counts[i][v.substr(start, nl - start)];
+                start = nl + 1;
+            }
+        }
+    }
+    std::string name() const override { return "inspel.facets"; }
+
+    std::map<std::string, std::uint64_t> counts[std::size(facet_defs)];
+    Xapian::doccount seen = 0;
+};
+
+// tag:Trafik finds the tag stored as "trafik": boolean values are compared in lower case.
+class lowercase_filter : public Xapian::FieldProcessor {
+public:
+    explicit lowercase_filter(std::string prefix) : prefix_(std::move(prefix)) {}
+    Xapian::Query operator()(const std::string& value) override { return Xapian::Query(prefix_ + lower(value)); }
+
+private:
+    std::string prefix_;
+};
+
+const std::map<std::string, const char*>& filter_prefixes() {
+    static const std::map<std::string, const char*> m = {
+        {"kind", prefix::kind}, {"dialogue", prefix::dialogue}, {"status", prefix::status},
+        {"tag", prefix::tag},   {"routing", prefix::routing},   {"area", prefix::area},
+    };
+    return m;
+}
+
+void check_date(const std::string& field, const std::string& v) {
+    static const std::regex iso(R"(\d{4}-\d{2}-\d{2})");
+    if (!std::regex_match(v, iso)) throw query_error(field, "'" + v + "' is not a date (YYYY-MM-DD)");
+}
+
+}  // namespace
+
+const std::vector<std::string>& filter_keys() {
+    static const std::vector<std::string> keys = {"kind", "dialogue", "status", "tag", "routing", "area"};
+    return keys;
+}
+
+query_result run_query(Xapian::Database& db, const query_request& request) {
+    if (request.page < 1) throw query_error("page", "page starts at 1");
+    if (request.page_size < 1 || request.page_size > 100) throw query_error("page_size", "page_size must be 1-100");
+
+    Xapian::Stem stemmer = stemmer_for(request.language);
+    Xapian::QueryParser qp;
+    qp.set_database(db);
+    qp.set_stemmer(stemmer);
+    // Every indexed word has a Z-stem with positions (see document.cpp), so every query word,
+    // capitalised or not, in a phrase or not, is matched by its stem.
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
+    qp.set_default_op(Xapian::Query::OP_AND);
+    qp.set_max_expansion(200, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    qp.add_prefix("title", prefix::title);
+    for (const auto& [name, pfx] : filter_prefixes())
+        qp.add_boolean_prefix(name, (new lowercase_filter(pfx))->release());
+
+    Xapian::Query query = Xapian::Query::MatchAll;
+    std::string text = fold_accents(request.text);
+    bool has_text = text.find_first_not_of(" \t\r\n") != std::string::npos;
+    if (has_text) {
+        try {
+            query = qp.parse_query(text, Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                                             Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+                                             Xapian::QueryParser::FLAG_PURE_NOT |
+                                             Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+        } catch (const Xapian::QueryParserError& e) {
+            throw query_error("q", "The search could not be understood: " + e.get_msg());
+        }
+        if (query.empty()) query = Xapian::Query::MatchNothing;
+    }
+
+    // Filters: OR within a key, AND across keys; they narrow without changing relevance.
+    std::vector<Xapian::Query> filters;
+    for (const auto& [key, values] : request.filters) {
+        auto p = filter_prefixes().find(key);
+        if (p == filter_prefixes().end()) throw query_error(key, "unknown filter '" + key + "'");
+        std::vector<Xapian::Query> alternatives;
+        for (const auto& v : values)
+            if (!v.empty()) alternatives.emplace_back(p->second + lower(v));
+        if (!alternatives.empty())
+            filters.emplace_back(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+    }
+    if (request.from || request.to) {
+        if (request.from) check_date("from", *request.from);
+        if (request.to) check_date("to", *request.to);
+        std::string lo = request.from.value_or(""), hi = request.to ? *request.to + "\xff" : "\xff";
+        filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, slot::received_at, lo, hi);
+    }
+    if (!filters.empty())
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                              Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    switch (request.sort) {
+        case sort_order::relevance:
+            enquire.set_sort_by_relevance_then_value(slot::received_at, true);
+            break;
+        case sort_order::newest:
+            enquire.set_sort_by_value_then_relevance(slot::received_at, true);
+            break;
+        case sort_order::oldest:
+            enquire.set_sort_by_value_then_relevance(slot::received_at, false);
+            break;
+    }
+    facet_spy spy;
+    if (request.want_facets) enquire.add_matchspy(&spy);
+    Xapian::doccount first = (request.page - 1) * request.page_size;
+    Xapian::MSet mset = enquire.get_mset(first, request.page_size, request.want_facets ? facet_sample : 0);
+
+    query_result result;
+    result.total = mset.get_matches_estimated();
+    result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+        auto data = nlohmann::json::parse(it.get_document().get_data());
+        result_item item;
+        item.id = data.value("id", std::int64_t{0});
+        item.kind = data.value("kind", "");
+        item.title = data.value("title", "");
+        item.dialogue = data.value("dialogue", "");
+        item.status = data.value("status", "");
+        item.received_at = data.value("received_at", "");
+        item.area = data.value("area", "");
+        item.routing = data.value("routing", "");
+        item.tags = data.value("tags", std::vector<std::string>{});
+        item.score = it.get_weight();
+        std::string body = data.value("text", "");
+        // Xapian escapes the text for HTML and marks the matching words.
+        item.snippet = mset.snippet(body.empty() ? item.title : body, 240, stemmer,
+                                    Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                                    "<mark>", "</mark>", "…");
+        result.items.push_back(std::move(item));
+    }
+
+    if (request.want_facets) {
+        double scale = 1.0;
+        if (spy.seen < result.total) {
+            result.facets_exact = false;
+            scale = spy.seen ? static_cast<double>(result.total) / spy.seen : 0.0;
+        }
+        for (std::size_t i = 0; i < std::size(facet_defs); ++i) {
+            auto& out = result.facets[facet_defs[i].name];
+            for (const auto& [value, n] : spy.counts[i])
+                out.push_back({value, static_cast<std::uint64_t>(std::llround(static_cast<double>(n) * scale))});
+            std::stable_sort(out.begin(), out.end(), [&](const facet_value& a, const facet_value& b) {
+                // Months read best in calendar order, everything else by count.
+                return std::string(facet_defs[i].name) == "month" ? a.value > b.value : a.count > b.count;
+            });
+        }
+    }
+
+    if (has_text && result.total < 5) {
+        std::string corrected = qp.get_corrected_query_string();
+        if (!corrected.empty() && corrected != text) result.suggestion = corrected;
+    }
+    return result;
+}
+
+}  // namespace inspel::search

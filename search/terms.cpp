@@ -1,0 +1,102 @@
+#include "search/terms.hpp"
+
+#include <unicode/normalizer2.h>
+#include <unicode/locid.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <map>
+
+namespace inspel::search {
+
+std::string fold_accents(std::string_view utf8) {
+    UErrorCode err = U_ZERO_ERROR;
+    const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(err);
+    const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
+    if (U_FAILURE(err)) return std::string(utf8);
+    icu::UnicodeString in = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+    icu::UnicodeString decomposed = nfd->normalize(in, err);
+    if (U_FAILURE(err)) return std::string(utf8);
+    icu::UnicodeString out;
+    UChar32 base = 0;
+    for (int32_t i = 0; i < decomposed.length();) {
+        UChar32 c = decomposed.char32At(i);
+        i += U16_LENGTH(c);
+        if (u_getCombiningClass(c) == 0) {
+            base = c;
+            out.append(c);
+            continue;
+        }
+        UChar32 b = u_tolower(base);
+        // Kept: a+ring (å), a+diaeresis (ä), o+diaeresis (ö). Everything else is a variant.
+        bool keep = (b == 'a' && (c == 0x030A || c == 0x0308)) || (b == 'o' && c == 0x0308);
+        if (keep) out.append(c);
+    }
+    icu::UnicodeString composed = nfc->normalize(out, err);
+    if (U_FAILURE(err)) return std::string(utf8);
+    std::string result;
+    composed.toUTF8String(result);
+    return result;
+}
+
+std::string lower(std::string_view utf8) {
+    icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+    s.toLower(icu::Locale::getRoot());
+    std::string out;
+    s.toUTF8String(out);
+    return out;
+}
+
+namespace {
+const std::map<std::string_view, const char*>& stemmers() {
+    // ISO 639-1 codes of the languages Xapian 1.4 stems.
+    static const std::map<std::string_view, const char*> m = {
+        {"ar", "arabic"},  {"hy", "armenian"},   {"eu", "basque"},    {"ca", "catalan"}, {"da", "danish"},
+        {"nl", "dutch"},   {"en", "english"},    {"fi", "finnish"},   {"fr", "french"},  {"de", "german"},
+        {"hu", "hungarian"}, {"id", "indonesian"}, {"ga", "irish"},   {"it", "italian"}, {"lt", "lithuanian"},
+        {"ne", "nepali"},  {"nb", "norwegian"},  {"nn", "norwegian"}, {"no", "norwegian"}, {"pt", "portuguese"},
+        {"ro", "romanian"}, {"ru", "russian"},   {"es", "spanish"},   {"sv", "swedish"}, {"ta", "tamil"},
+        {"tr", "turkish"},
+    };
+    return m;
+}
+}  // namespace
+
+// Snowball's Swedish stemmer leaves three common inflections alone, so a resident's "skolan"
+// (the school) never meets an official's "skolor" (schools). After Snowball this also strips
+// the definite endings -an (skolan -> skol) and -et (huset -> hus), and the e of a final -el or
+// -eln (cykeln, cykel -> cykl, like cyklar). Stems are only shortened when at least three
+// letters remain, which keeps short words such as "plan" and "vet" whole.
+class swedish_stemmer : public Xapian::StemImplementation {
+public:
+    std::string operator()(const std::string& word) override {
+        std::string s = snowball_(word);
+        auto ends = [&](std::string_view suffix) {
+            return s.size() >= suffix.size() + 3 && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+        };
+        // Only where Snowball found no suffix of its own: "cykelbanan" is already "cykelban".
+        bool untouched = s == word;
+        if (untouched && (ends("an") || ends("et"))) {
+            s.resize(s.size() - 2);
+        } else if (untouched && ends("eln")) {
+            s.resize(s.size() - 1);
+        }
+        if (ends("el") && !is_vowel(s[s.size() - 3])) s.erase(s.size() - 2, 1);
+        return s;
+    }
+    std::string get_description() const override { return "swedish+definite"; }
+
+private:
+    static bool is_vowel(char c) { return std::string_view("aeiouy").find(c) != std::string_view::npos; }
+    Xapian::Stem snowball_{"swedish"};
+};
+
+bool has_stemmer(std::string_view language) { return stemmers().count(language) > 0; }
+
+Xapian::Stem stemmer_for(std::string_view language) {
+    auto it = stemmers().find(language);
+    if (it == stemmers().end() || language == "sv") return Xapian::Stem(new swedish_stemmer);
+    return Xapian::Stem(it->second);
+}
+
+}  // namespace inspel::search

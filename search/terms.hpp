@@ -1,0 +1,76 @@
+// How Inspel's items become Xapian documents: the term-prefix scheme.
+//
+// One Xapian document per submission, identified by the unique term Q<submission id>, so
+// re-indexing an item is replace_document("Q17", doc): idempotent, which is what lets the
+// indexer replay its outbox after a crash without doubling anything.
+//
+// Free-text terms (from the REDACTED title and body only; personal data is never indexed):
+//   (none)   body and title words, lower-cased, plus Z-prefixed stems with positions
+//            (TermGenerator STEM_SOME_FULL_POS; queries use STEM_ALL_Z, so they match by stem)
+//   S        title words ("title:" in queries), plus ZS stems
+// Boolean filter terms (exact, lower case, never stemmed):
+//   K        kind              (proposal, feedback, panel_response, public_question)   "kind:"
+//   XD       dialogue slug                                                             "dialogue:"
+//   XS       status            (received, in_progress, answered, closed, rejected)     "status:"
+//   XT       tag                                                                       "tag:"
+//   XA       area (district), folded to lower case                                     "area:"
+//   XR       routing outcome   (in_purpose, outside_purpose, needs_review, no_dialogue) "routing:"
+//   XM       received month    YYYYMM
+//   L        item language     (sv, en, ...)
+// Values (for sorting, ranges and facet counts):
+//   0 received_at (ISO-8601 UTC, sorts as text)   1 kind   2 dialogue slug   3 status
+//   4 area   5 routing outcome   6 month (YYYY-MM)   7 tags, each followed by '\n'
+// Document data: JSON with what a result row shows (id, kind, redacted title and text, dialogue,
+// tags, status, received_at, area, routing), so a search never reads SQLite.
+//
+// Accents: Swedish treats å, ä and ö as letters of their own (and so do Danish/Norwegian æ ø),
+// while other diacritics are spelling variants: é -> e, ü -> u, ç -> c. The same fold_accents()
+// runs over indexed text and query text, so "café" finds "cafe" but "får" never finds "far".
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+
+namespace inspel::search {
+
+namespace prefix {
+inline constexpr const char* title = "S";
+inline constexpr const char* kind = "K";
+inline constexpr const char* dialogue = "XD";
+inline constexpr const char* status = "XS";
+inline constexpr const char* tag = "XT";
+inline constexpr const char* area = "XA";
+inline constexpr const char* routing = "XR";
+inline constexpr const char* month = "XM";
+inline constexpr const char* language = "L";
+inline constexpr const char* id = "Q";
+}  // namespace prefix
+
+namespace slot {
+inline constexpr Xapian::valueno received_at = 0;
+inline constexpr Xapian::valueno kind = 1;
+inline constexpr Xapian::valueno dialogue = 2;
+inline constexpr Xapian::valueno status = 3;
+inline constexpr Xapian::valueno area = 4;
+inline constexpr Xapian::valueno routing = 5;
+inline constexpr Xapian::valueno month = 6;
+inline constexpr Xapian::valueno tags = 7;
+}  // namespace slot
+
+// Folds diacritics that are spelling variants, keeping å ä ö æ ø (see above). UTF-8 in, NFC UTF-8 out.
+std::string fold_accents(std::string_view utf8);
+
+// Lower-cases for boolean terms and facet values (areas typed "Centrum" and "centrum" are one).
+std::string lower(std::string_view utf8);
+
+// The stemmer for an ISO 639-1 code; Swedish when the language is unknown or has none.
+Xapian::Stem stemmer_for(std::string_view language);
+// True when Xapian has a stemmer for this ISO 639-1 code.
+bool has_stemmer(std::string_view language);
+
+// The unique id term of a submission.
+inline std::string id_term(std::int64_t id) { return std::string(prefix::id) + std::to_string(id); }
+
+}  // namespace inspel::search

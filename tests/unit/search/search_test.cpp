@@ -1,0 +1,265 @@
+#define BOOST_TEST_MODULE search
+// The real Xapian index fed from a real SQLite file through the outbox, as the service runs it.
+#include "search/index.hpp"
+#include "search/terms.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <set>
+
+using namespace inspel;
+using inspel::test::temp_dir;
+
+namespace {
+
+struct item {
+    std::string kind = "feedback";
+    std::string title = "";
+    std::string body = "";
+    std::string area = "";
+    std::string received_at = "2026-06-01T10:00:00.000Z";
+    std::string language = "sv";
+};
+
+// A data dir with a database and a running index, like the service's.
+struct fixture {
+    temp_dir dir;
+    std::unique_ptr<schema::database> db = std::make_unique<schema::database>(dir.path());
+    std::unique_ptr<search::index> idx = open_index();
+    int next = 0;
+
+    std::unique_ptr<search::index> open_index() {
+        return std::make_unique<search::index>(dir.path(), *db);
+    }
+
+    ~fixture() {
+        if (idx) idx->stop();
+        db->stop();
+    }
+
+    // Inserts items as intake does: the row and its outbox entry in one transaction.
+    std::vector<std::int64_t> add(const std::vector<item>& items) {
+        return db->write_and_wait([&](schema::connection& c) {
+            std::vector<std::int64_t> ids;
+            for (const auto& it : items) {
+                c.prepare("INSERT INTO submissions (receipt, kind, title, title_redacted, body, body_redacted, area, "
+                          "language, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    .bind(1, "R" + std::to_string(next++))
+                    .bind(2, it.kind)
+                    .bind(3, it.title)
+                    .bind(4, it.title)
+                    .bind(5, it.body)
+                    .bind(6, it.body)
+                    .bind(7, it.area.empty() ? std::optional<std::string>() : it.area)
+                    .bind(8, it.language)
+                    .bind(9, it.received_at)
+                    .bind(10, it.received_at)
+                    .run();
+                ids.push_back(c.last_insert_rowid());
+                c.prepare("INSERT INTO index_outbox (submission_id, enqueued_at) VALUES (?, ?)")
+                    .bind(1, ids.back())
+                    .bind(2, it.received_at)
+                    .run();
+            }
+            return ids;
+        });
+    }
+
+    search::query_result find(const std::string& text, std::map<std::string, std::vector<std::string>> filters = {}) {
+        BOOST_REQUIRE(idx->wait_until_caught_up(std::chrono::seconds(10)));
+        search::query_request r;
+        r.text = text;
+        r.filters = std::move(filters);
+        r.page_size = 100;
+        return idx->search(r);
+    }
+
+    std::set<std::int64_t> ids_for(const std::string& text) {
+        std::set<std::int64_t> out;
+        for (const auto& it : find(text).items) out.insert(it.id);
+        return out;
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(inflected_swedish_forms_find_each_other) {
+    fixture f;
+    auto ids = f.add({{.title = "Skolan behöver fler lärare", .body = "Klasserna är för stora."},
+                      {.title = "Ny cykelbana", .body = "Bygg en cykelbana längs ån till centrum."},
+                      {.title = "Parkering", .body = "Fler parkeringsplatser vid stationen."}});
+    BOOST_TEST(f.ids_for("skolor").count(ids[0]) == 1u);
+    BOOST_TEST(f.ids_for("skolornas").count(ids[0]) == 1u);
+    BOOST_TEST(f.ids_for("cykelbanorna").count(ids[1]) == 1u);
+    BOOST_TEST(f.ids_for("cykelban*").count(ids[1]) == 1u);
+    BOOST_TEST(f.ids_for("skolor").count(ids[2]) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(accents_fold_but_swedish_letters_stay) {
+    fixture f;
+    auto ids = f.add({{.title = "Kafé vid torget", .body = "Ett café med müsli."},
+                      {.title = "Får i hagen", .body = "Fåren betar."},
+                      {.title = "Far och son", .body = "Pappa cyklar."}});
+    BOOST_TEST(f.ids_for("cafe").count(ids[0]) == 1u);
+    BOOST_TEST(f.ids_for("musli").count(ids[0]) == 1u);
+    BOOST_TEST(f.ids_for("får") == std::set<std::int64_t>{ids[1]});
+    BOOST_TEST(f.ids_for("far") == std::set<std::int64_t>{ids[2]});
+    BOOST_TEST(search::fold_accents("Émile Zoë åka") == "Emile Zoe åka");
+    BOOST_TEST(search::fold_accents("ÅÄÖ") == "ÅÄÖ");
+}
+
+BOOST_AUTO_TEST_CASE(phrases_booleans_prefixes_and_filters) {
+    fixture f;
+    auto ids = f.add({{.kind = "proposal", .title = "Belysning i parken", .body = "Mörkt på kvällen vid gångvägen.", .area = "Centrum"},
+                      {.kind = "feedback", .title = "Gångvägen", .body = "Belysning saknas i parken.", .area = "Norr"},
+                      {.kind = "feedback", .title = "Snöröjning", .body = "Gångvägen plogas sent.", .area = "centrum"}});
+    BOOST_TEST(f.ids_for("title:belysning") == std::set<std::int64_t>{ids[0]});
+    BOOST_TEST(f.ids_for("\"belysning i parken\"") == (std::set<std::int64_t>{ids[0]}));
+    BOOST_TEST(f.ids_for("gångvägen NOT belysning") == std::set<std::int64_t>{ids[2]});
+    BOOST_TEST(f.ids_for("snöröjning OR parken").size() == 3u);
+    BOOST_TEST(f.find("gångvägen", {{"kind", {"feedback"}}}).total == 2u);
+    BOOST_TEST(f.find("", {{"area", {"Centrum"}}}).total == 2u);  // area compared in lower case
+    BOOST_TEST(f.find("kind:proposal").total == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(facets_count_the_whole_match_set) {
+    fixture f;
+    std::vector<item> items;
+    for (int i = 0; i < 30; ++i)
+        items.push_back({.kind = i % 3 == 0 ? "proposal" : "feedback",
+                         .title = "Trafik " + std::to_string(i),
+                         .body = "Trafiken på gatan.",
+                         .area = i % 2 ? "Norr" : "Söder",
+                         .received_at = i < 10 ? "2026-05-03T08:00:00.000Z" : "2026-06-03T08:00:00.000Z"});
+    f.add(items);
+    search::query_request r;
+    r.text = "trafik";
+    r.page_size = 5;
+    BOOST_REQUIRE(f.idx->wait_until_caught_up(std::chrono::seconds(10)));
+    auto res = f.idx->search(r);
+    BOOST_TEST(res.total == 30u);
+    BOOST_TEST(res.total_exact);
+    BOOST_TEST(res.items.size() == 5u);
+    BOOST_TEST(res.facets_exact);
+    auto count = [&](const std::string& facet, const std::string& value) -> std::uint64_t {
+        for (const auto& v : res.facets[facet])
+            if (v.value == value) return v.count;
+        return 0;
+    };
+    BOOST_TEST(count("kind", "proposal") == 10u);
+    BOOST_TEST(count("kind", "feedback") == 20u);
+    BOOST_TEST(count("area", "norr") == 15u);
+    BOOST_TEST(count("month", "2026-05") == 10u);
+    BOOST_TEST(count("month", "2026-06") == 20u);
+}
+
+BOOST_AUTO_TEST_CASE(dates_sort_and_range) {
+    fixture f;
+    auto ids = f.add({{.title = "Gammal", .body = "bänk", .received_at = "2026-01-10T08:00:00.000Z"},
+                      {.title = "Ny", .body = "bänk", .received_at = "2026-03-10T08:00:00.000Z"},
+                      {.title = "Mitten", .body = "bänk", .received_at = "2026-02-10T08:00:00.000Z"}});
+    BOOST_REQUIRE(f.idx->wait_until_caught_up(std::chrono::seconds(10)));
+    search::query_request r;
+    r.text = "bänk";
+    r.sort = search::sort_order::newest;
+    auto res = f.idx->search(r);
+    BOOST_REQUIRE(res.items.size() == 3u);
+    BOOST_TEST(res.items[0].id == ids[1]);
+    BOOST_TEST(res.items[2].id == ids[0]);
+    r.from = "2026-02-01";
+    r.to = "2026-02-28";
+    res = f.idx->search(r);
+    BOOST_TEST(res.total == 1u);
+    BOOST_TEST(res.items.at(0).id == ids[2]);
+    r.to = "February";
+    BOOST_CHECK_THROW(f.idx->search(r), search::query_error);
+}
+
+BOOST_AUTO_TEST_CASE(bad_syntax_is_a_query_error_not_a_crash) {
+    fixture f;
+    f.add({{.title = "Något", .body = "text"}});
+    for (std::string q : {"title:(", "\"unclosed phrase", "AND", "NOT", "(((", "a AND OR b", "*", "tag:"}) {
+        BOOST_TEST_CONTEXT(q) {
+            try {
+                f.find(q);  // either a result or a query_error; nothing else
+            } catch (const search::query_error& e) {
+                BOOST_TEST(e.field == "q");
+            }
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(snippets_mark_matches_and_escape_html) {
+    fixture f;
+    f.add({{.title = "Skript", .body = "Skriv <script>alert(1)</script> om lekplatsen i parken."}});
+    auto res = f.find("lekplatsen");
+    BOOST_REQUIRE(res.items.size() == 1u);
+    BOOST_TEST(res.items[0].snippet.find("<mark>lekplatsen</mark>") != std::string::npos, res.items[0].snippet);
+    BOOST_TEST(res.items[0].snippet.find("<script>") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(spelling_suggestion_when_little_is_found) {
+    fixture f;
+    f.add({{.title = "Biblioteket", .body = "Biblioteket borde ha längre öppettider."}});
+    auto res = f.find("bibloteket");
+    BOOST_TEST(res.total == 0u);
+    BOOST_REQUIRE(res.suggestion.has_value());
+    BOOST_TEST(*res.suggestion == "biblioteket");
+}
+
+BOOST_AUTO_TEST_CASE(a_restart_mid_indexing_loses_nothing_and_doubles_nothing) {
+    fixture f;
+    std::vector<item> items;
+    for (int i = 0; i < 5000; ++i) items.push_back({.title = "Förslag " + std::to_string(i), .body = "gatlampor"});
+    f.add(items);
+    f.idx->stop();  // very likely mid-way through the outbox
+    f.idx.reset();
+    f.idx = f.open_index();  // replays what was left
+    auto res = f.find("gatlampor");
+    BOOST_TEST(res.total == 5000u);
+    BOOST_TEST(f.idx->documents() == 5000u);
+    BOOST_TEST(f.idx->outbox_backlog() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(reindex_gives_the_same_results_as_incremental_indexing) {
+    fixture f;
+    std::vector<item> items;
+    for (int i = 0; i < 300; ++i)
+        items.push_back({.kind = i % 2 ? "proposal" : "feedback", .title = "Ärende " + std::to_string(i),
+                         .body = i % 3 ? "cykelvägar och skolor" : "parker och bibliotek", .area = i % 4 ? "Norr" : "Syd"});
+    f.add(items);
+    auto snapshot = [&] {
+        std::vector<std::pair<std::int64_t, std::string>> out;
+        for (std::string q : {"skola", "parken", "cykelväg*", "kind:proposal"}) {
+            auto res = f.find(q);
+            for (const auto& it : res.items) out.emplace_back(it.id, q);
+            out.emplace_back(static_cast<std::int64_t>(res.total), "total " + q);
+        }
+        return out;
+    };
+    auto before = snapshot();
+    f.idx->stop();
+    f.idx.reset();
+    BOOST_TEST(search::rebuild(f.dir.path(), *f.db) == 300u);
+    f.idx = f.open_index();
+    BOOST_TEST(snapshot() == before);
+}
+
+BOOST_AUTO_TEST_CASE(reindex_refuses_while_the_index_is_in_use) {
+    fixture f;
+    BOOST_CHECK_THROW(search::rebuild(f.dir.path(), *f.db), std::runtime_error);
+}
+
+BOOST_AUTO_TEST_CASE(swedish_definite_forms_share_a_stem) {
+    auto stem = search::stemmer_for("sv");
+    const std::vector<std::vector<std::string>> groups = {
+        {"skolan", "skolor", "skola", "skolornas"}, {"gatan", "gator", "gata"}, {"huset", "husen", "hus"},
+        {"barnet", "barnen", "barn"}, {"cykeln", "cykel", "cyklar"}, {"cykelbanorna", "cykelbana", "cykelbanan"}};
+    for (const auto& g : groups)
+        for (const auto& w : g) BOOST_TEST_CONTEXT(w) { BOOST_TEST(stem(w) == stem(g.front())); }
+    // Short words keep their letters.
+    BOOST_TEST(stem("plan") == "plan");
+    BOOST_TEST(stem("vet") == "vet");
+    BOOST_TEST(search::stemmer_for("en")("schools") == "school");
+}
