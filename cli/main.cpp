@@ -4,8 +4,10 @@
 #include "config/config.hpp"
 #include "inspel/version.hpp"
 #include "schema/database.hpp"
+#include "search/index.hpp"
 #include "server/app.hpp"
 
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 
@@ -18,6 +20,7 @@ constexpr const char* usage_text = R"(Inspel: intake, search and routing of resi
 Usage:
   inspel serve   [--config FILE] [--listen HOST:PORT] [--data DIR]
   inspel migrate [--config FILE] [--data DIR]
+  inspel reindex [--config FILE] [--data DIR]     rebuild the search index (server stopped)
   inspel --help | --version
 
 Settings come from built-in defaults, then the config file (--config, or INSPEL_CONFIG),
@@ -60,6 +63,17 @@ int migrate(const cli::args& a) {
     return 0;
 }
 
+int reindex(const cli::args& a) {
+    config::settings s = load_settings(a);
+    config::prepare_data_dir(s);
+    schema::database db(s.data_dir);
+    auto start = std::chrono::steady_clock::now();
+    auto n = search::rebuild(s.data_dir, db);
+    auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cout << "indexed " << n << " items in " << took << " s\n";
+    return 0;
+}
+
 int run(int argc, char** argv) {
     if (argc < 2) {
         std::cerr << usage_text;
@@ -76,6 +90,7 @@ int run(int argc, char** argv) {
     }
     if (command == "serve") return serve(cli::parse(argc, argv, 2, {"--config", "--listen", "--data"}, {}));
     if (command == "migrate") return migrate(cli::parse(argc, argv, 2, {"--config", "--data"}, {}));
+    if (command == "reindex") return reindex(cli::parse(argc, argv, 2, {"--config", "--data"}, {}));
     throw cli::usage_error("unknown command '" + command + "' (see inspel --help)");
 }
 

@@ -22,6 +22,12 @@ void add_operations_routes(router& r, metrics& stats, schema::database& db, sear
                     [&db] { return static_cast<double>(db.commits()); });
     stats.add_gauge("inspel_db_jobs_committed_total", "Writes committed by the database writer.", "counter",
                     [&db] { return static_cast<double>(db.jobs_committed()); });
+    stats.add_gauge("inspel_index_commits_total", "Commits of the search indexer.", "counter",
+                    [&idx] { return static_cast<double>(idx.commits()); });
+    stats.add_gauge("inspel_index_outbox_backlog", "Changes committed but not yet searchable.", "gauge",
+                    [&idx] { return static_cast<double>(idx.outbox_backlog()); });
+    stats.add_gauge("inspel_index_documents", "Items in the search index.", "gauge",
+                    [&idx] { return static_cast<double>(idx.documents()); });
     r.add(http::verb::get, "/metrics", sync_handler([&stats](const request_context&) {
               return text_response(http::status::ok, stats.render(), "text/plain; version=0.0.4; charset=utf-8");
           }));
