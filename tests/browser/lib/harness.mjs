@@ -59,6 +59,10 @@ export const chromiumArgs = [
 // WCAG 2.1 A and AA, which includes 2.0 A and AA.
 export const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
+// playwright-core 1.65 needs node 20; on an older node it fails deep inside with a puzzling error.
+if (Number(process.versions.node.split('.')[0]) < 20)
+    throw new Error(`the browser tests need node 20 or later; this is node ${process.versions.node}`);
+
 const installHint = 'run deploy/install-deps.sh test (it installs chromium and runs npm ci in tests/browser)';
 
 function mustExist(path, what, hint) {
