@@ -54,6 +54,8 @@ process::~process() {
         ::kill(pid_, SIGKILL);
         wait(std::chrono::seconds(10));
     }
+    draining_ = false;
+    if (drainer_.joinable()) drainer_.join();
     if (err_fd_ >= 0) close(err_fd_);
     if (out_fd_ >= 0) close(out_fd_);
 }
@@ -62,14 +64,25 @@ void process::pump(std::chrono::milliseconds budget) {
     pollfd fds[2] = {{err_fd_, POLLIN, 0}, {out_fd_, POLLIN, 0}};
     if (poll(fds, 2, static_cast<int>(budget.count())) <= 0) return;
     char buf[65536];
+    std::lock_guard lock(buffers_mutex_);
     for (int i = 0; i < 2; ++i) {
         if (!(fds[i].revents & (POLLIN | POLLHUP))) continue;
+        std::string& into = i == 0 ? err_ : out_;
         for (;;) {
             ssize_t n = read(fds[i].fd, buf, sizeof buf);
             if (n <= 0) break;
-            (i == 0 ? err_ : out_).append(buf, static_cast<std::size_t>(n));
+            into.append(buf, static_cast<std::size_t>(n));
         }
+        if (keep_ && into.size() > 2 * keep_) into.erase(0, into.size() - keep_);
     }
+}
+
+void process::drain_in_background(std::size_t keep) {
+    keep_ = keep;
+    draining_ = true;
+    drainer_ = std::thread([this] {
+        while (draining_) pump(std::chrono::milliseconds(50));
+    });
 }
 
 unsigned short process::wait_for_port(std::chrono::seconds timeout) {
@@ -110,12 +123,14 @@ std::optional<int> process::wait(std::chrono::milliseconds timeout) {
 std::string process::stderr_text() {
     pump(std::chrono::milliseconds(0));
     if (status_) pump(std::chrono::milliseconds(50));
+    std::lock_guard lock(buffers_mutex_);
     return err_;
 }
 
 std::string process::stdout_text() {
     pump(std::chrono::milliseconds(0));
     if (status_) pump(std::chrono::milliseconds(50));
+    std::lock_guard lock(buffers_mutex_);
     return out_;
 }
 

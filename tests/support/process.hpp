@@ -1,7 +1,10 @@
 // Runs the real `inspel` binary as a child process, for tests of signals, exit codes and crashes.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <mutex>
+#include <thread>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,9 +30,16 @@ public:
     std::string stderr_text();
     std::string stdout_text();
     int pid() const { return pid_; }
+    // From now on a thread reads the child's output as it comes, keeping only the last `keep` bytes
+    // of each stream, so a child that logs a lot (a server under load) never blocks on a full pipe.
+    void drain_in_background(std::size_t keep = 1 << 20);
 
 private:
     void pump(std::chrono::milliseconds budget);
+    std::thread drainer_;
+    std::atomic<bool> draining_{false};
+    std::mutex buffers_mutex_;
+    std::size_t keep_ = 0;
     int pid_ = -1;
     int err_fd_ = -1, out_fd_ = -1;
     std::string err_, out_;
