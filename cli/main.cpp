@@ -1,4 +1,5 @@
 // inspel: the command line. Each command composes the parts it needs and nothing more.
+#include "cli/accounts_commands.hpp"
 #include "cli/args.hpp"
 #include "common/log.hpp"
 #include "config/config.hpp"
@@ -21,7 +22,7 @@ Usage:
   inspel serve   [--config FILE] [--listen HOST:PORT] [--data DIR]
   inspel migrate [--config FILE] [--data DIR]
   inspel reindex [--config FILE] [--data DIR]     rebuild the search index (server stopped)
-  inspel --help | --version
+%s  inspel --help | --version
 
 Settings come from built-in defaults, then the config file (--config, or INSPEL_CONFIG),
 then INSPEL_* environment variables, then flags; later ones win. See config/inspel.example.toml.
@@ -74,14 +75,21 @@ int reindex(const cli::args& a) {
     return 0;
 }
 
+// The usage text with the commands of each part filled in.
+std::string usage() {
+    std::string text = usage_text;
+    text.replace(text.find("%s"), 2, cli::accounts_usage);
+    return text;
+}
+
 int run(int argc, char** argv) {
     if (argc < 2) {
-        std::cerr << usage_text;
+        std::cerr << usage();
         return 2;
     }
     std::string command = argv[1];
     if (command == "--help" || command == "-h" || command == "help") {
-        std::cout << usage_text;
+        std::cout << usage();
         return 0;
     }
     if (command == "--version") {
@@ -91,6 +99,10 @@ int run(int argc, char** argv) {
     if (command == "serve") return serve(cli::parse(argc, argv, 2, {"--config", "--listen", "--data"}, {}));
     if (command == "migrate") return migrate(cli::parse(argc, argv, 2, {"--config", "--data"}, {}));
     if (command == "reindex") return reindex(cli::parse(argc, argv, 2, {"--config", "--data"}, {}));
+    if (command == "user" || command == "token") {
+        auto a = cli::parse(argc, argv, 2, cli::accounts_flags_with_value, cli::accounts_switches);
+        return cli::accounts_command(command, a, load_settings(a));
+    }
     throw cli::usage_error("unknown command '" + command + "' (see inspel --help)");
 }
 

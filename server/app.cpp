@@ -1,5 +1,7 @@
 #include "server/app.hpp"
 
+#include "server/auth.hpp"
+#include "server/handlers/accounts.hpp"
 #include "server/handlers/operations.hpp"
 #include "server/handlers/search.hpp"
 
@@ -8,9 +10,12 @@ namespace inspel::server {
 app::app(config::settings settings) : settings_(std::move(settings)) {
     config::prepare_data_dir(settings_);
     db_ = std::make_unique<schema::database>(settings_.data_dir, settings_.commit_delay);
+    accounts_ = std::make_unique<accounts::service>(*db_, settings_);
     index_ = std::make_unique<search::index>(settings_.data_dir, *db_);
     add_routes();
     server_ = std::make_unique<server>(settings_, router_, metrics_);
+    // First, so every later middleware and handler sees who is asking.
+    server_->use(make_auth_middleware(*accounts_, router_));
 }
 
 app::~app() {
@@ -22,6 +27,7 @@ app::~app() {
 
 void app::add_routes() {
     handlers::add_operations_routes(router_, metrics_, *db_, *index_);
+    handlers::add_accounts_routes(router_, *accounts_, *db_, settings_);
     handlers::add_search_routes(router_, *index_);
 }
 

@@ -2,6 +2,7 @@
 // integration tests both build Inspel through this, so the tests run what users run.
 #pragma once
 
+#include "accounts/service.hpp"
 #include "config/config.hpp"
 #include "schema/database.hpp"
 #include "search/index.hpp"
@@ -26,6 +27,7 @@ public:
     void stop() { server_->stop(); }
 
     schema::database& database() { return *db_; }
+    accounts::service& accounts() { return *accounts_; }
     const config::settings& settings() const { return settings_; }
 
 private:
@@ -35,6 +37,7 @@ private:
     metrics metrics_;
     router router_;
     std::unique_ptr<schema::database> db_;
+    std::unique_ptr<accounts::service> accounts_;
     std::unique_ptr<search::index> index_;
     std::unique_ptr<server> server_;
 };
