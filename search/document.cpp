@@ -2,8 +2,6 @@
 
 #include "search/terms.hpp"
 
-#include <nlohmann/json.hpp>
-
 
 namespace inspel::search {
 namespace {
@@ -40,6 +38,17 @@ std::optional<indexed_item> load_item(schema::connection& c, std::int64_t id) {
     st.bind(1, id);
     if (!st.step()) return std::nullopt;
     return row_to_item(st);
+}
+
+std::map<std::int64_t, indexed_item> load_items(schema::connection& c, const std::vector<std::int64_t>& ids) {
+    std::map<std::int64_t, indexed_item> rows;
+    auto st = c.prepare(std::string(item_columns) + " WHERE s.id = ?");
+    for (auto id : ids) {
+        st.reset();
+        st.bind(1, id);
+        if (st.step()) rows.emplace(id, row_to_item(st));
+    }
+    return rows;
 }
 
 void for_each_item(schema::connection& c, const std::function<void(const indexed_item&)>& visit) {
@@ -85,11 +94,9 @@ Xapian::Document build_document(const indexed_item& item, Xapian::TermGenerator&
     doc.add_value(slot::month, month);
     doc.add_value(slot::tags, tags);
 
-    nlohmann::json data = {{"id", item.id},          {"kind", item.kind},     {"title", item.title},
-                           {"text", item.text},      {"dialogue", item.dialogue}, {"status", item.status},
-                           {"tags", item.tags},      {"received_at", item.received_at},
-                           {"area", item.area},      {"routing", item.routing}};
-    doc.set_data(data.dump());
+    // Result rows are read from SQLite (see searcher.cpp), so the document carries only its id:
+    // a smaller index, and an anonymised or edited item shows its current text at once.
+    doc.set_data(std::to_string(item.id));
     return doc;
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ struct indexed_item {
 
 // Reads one item; nullopt when it no longer exists.
 std::optional<indexed_item> load_item(schema::connection& c, std::int64_t id);
+
+// Reads several items with one prepared statement; missing ones are left out.
+std::map<std::int64_t, indexed_item> load_items(schema::connection& c, const std::vector<std::int64_t>& ids);
 
 // Visits every item in id order (for reindex; run it inside a read transaction for one snapshot).
 void for_each_item(schema::connection& c, const std::function<void(const indexed_item&)>& visit);

@@ -155,7 +155,11 @@ bool index::drain_once() {
                 outbox_ids.push_back(st.int64(0));
                 if (seen.insert(st.int64(1)).second) items.emplace_back(st.int64(1), std::nullopt);
             }
-            for (auto& [id, item] : items) item = load_item(c, id);
+            std::vector<std::int64_t> wanted;
+            for (const auto& [id, item] : items) wanted.push_back(id);
+            auto rows = load_items(c, wanted);
+            for (auto& [id, item] : items)
+                if (auto row = rows.find(id); row != rows.end()) item = std::move(row->second);
             c.exec("COMMIT");
         } catch (...) {
             c.exec("ROLLBACK");
@@ -209,7 +213,9 @@ std::uint64_t index::documents() {
 
 query_result index::search(const query_request& request) {
     reader_lease r(*this);
-    return run_query(*r.db, request);
+    return run_query(*r.db, request, [this](const std::vector<std::int64_t>& ids) {
+        return db_.read([&](schema::connection& c) { return load_items(c, ids); });
+    });
 }
 
 std::uint64_t rebuild(const fs::path& data_dir, schema::database& db) {
@@ -240,7 +246,7 @@ std::uint64_t rebuild(const fs::path& data_dir, schema::database& db) {
                 st.step();
                 outbox_high = st.int64(0);
                 for_each_item(c, [&](const indexed_item& item) {
-                    out.replace_document(id_term(item.id), build_document(item, tg));
+                    out.add_document(build_document(item, tg));  // a fresh database: nothing to replace
                     if (++count % 50000 == 0) out.commit();
                 });
                 c.exec("COMMIT");

@@ -2,8 +2,6 @@
 
 #include "search/terms.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <regex>
@@ -82,7 +80,7 @@ const std::vector<std::string>& filter_keys() {
     return keys;
 }
 
-query_result run_query(Xapian::Database& db, const query_request& request) {
+query_result run_query(Xapian::Database& db, const query_request& request, const row_loader& load_rows) {
     if (request.page < 1) throw query_error("page", "page starts at 1");
     if (request.page_size < 1 || request.page_size > 100) throw query_error("page_size", "page_size must be 1-100");
 
@@ -156,22 +154,27 @@ query_result run_query(Xapian::Database& db, const query_request& request) {
     query_result result;
     result.total = mset.get_matches_estimated();
     result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-        auto data = nlohmann::json::parse(it.get_document().get_data());
+    std::vector<std::int64_t> ids;
+    for (auto it = mset.begin(); it != mset.end(); ++it) ids.push_back(std::stoll(it.get_document().get_data()));
+    auto rows = load_rows(ids);
+    std::size_t rank = 0;
+    for (auto it = mset.begin(); it != mset.end(); ++it, ++rank) {
+        auto row = rows.find(ids[rank]);
+        if (row == rows.end()) continue;  // deleted since it was indexed; the outbox will catch up
+        const indexed_item& src = row->second;
         result_item item;
-        item.id = data.value("id", std::int64_t{0});
-        item.kind = data.value("kind", "");
-        item.title = data.value("title", "");
-        item.dialogue = data.value("dialogue", "");
-        item.status = data.value("status", "");
-        item.received_at = data.value("received_at", "");
-        item.area = data.value("area", "");
-        item.routing = data.value("routing", "");
-        item.tags = data.value("tags", std::vector<std::string>{});
+        item.id = src.id;
+        item.kind = src.kind;
+        item.title = src.title;
+        item.dialogue = src.dialogue;
+        item.status = src.status;
+        item.received_at = src.received_at;
+        item.area = src.area;
+        item.routing = src.routing;
+        item.tags = src.tags;
         item.score = it.get_weight();
-        std::string body = data.value("text", "");
         // Xapian escapes the text for HTML and marks the matching words.
-        item.snippet = mset.snippet(body.empty() ? item.title : body, 240, stemmer,
+        item.snippet = mset.snippet(src.text.empty() ? src.title : src.text, 240, stemmer,
                                     Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
                                     "<mark>", "</mark>", "…");
         result.items.push_back(std::move(item));

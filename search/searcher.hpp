@@ -1,12 +1,20 @@
 #pragma once
 
+#include "search/document.hpp"
 #include "search/query.hpp"
+
+#include <functional>
+#include <map>
+#include <vector>
 
 #include <xapian.h>
 
 namespace inspel::search {
 
+// What a result row shows, read from the source of truth for the page's ids.
+using row_loader = std::function<std::map<std::int64_t, indexed_item>(const std::vector<std::int64_t>& ids)>;
+
 // Runs one search against an open database. Throws query_error on bad syntax or parameters.
-query_result run_query(Xapian::Database& db, const query_request& request);
+query_result run_query(Xapian::Database& db, const query_request& request, const row_loader& load_rows);
 
 }  // namespace inspel::search

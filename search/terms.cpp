@@ -9,7 +9,25 @@
 
 namespace inspel::search {
 
+namespace {
+
+// True when every character is ASCII or one of å ä ö Å Ä Ö, which is nearly all Swedish text:
+// such text needs no folding and lower-cases byte by byte, without a trip through ICU.
+bool plain_swedish(std::string_view utf8) {
+    for (std::size_t i = 0; i < utf8.size(); ++i) {
+        auto c = static_cast<unsigned char>(utf8[i]);
+        if (c < 0x80) continue;
+        if (c != 0xC3 || i + 1 >= utf8.size()) return false;
+        auto d = static_cast<unsigned char>(utf8[++i]);
+        if (d != 0xA5 && d != 0xA4 && d != 0xB6 && d != 0x85 && d != 0x84 && d != 0x96) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
 std::string fold_accents(std::string_view utf8) {
+    if (plain_swedish(utf8)) return std::string(utf8);
     UErrorCode err = U_ZERO_ERROR;
     const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(err);
     const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
@@ -40,6 +58,20 @@ std::string fold_accents(std::string_view utf8) {
 }
 
 std::string lower(std::string_view utf8) {
+    if (plain_swedish(utf8)) {
+        std::string out(utf8);
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            auto c = static_cast<unsigned char>(out[i]);
+            if (c >= 'A' && c <= 'Z') out[i] = static_cast<char>(c + 32);
+            // Å Ä Ö (C3 85, C3 84, C3 96) to å ä ö (C3 A5, C3 A4, C3 B6).
+            if (c == 0xC3 && i + 1 < out.size()) {
+                auto d = static_cast<unsigned char>(out[i + 1]);
+                if (d == 0x85 || d == 0x84 || d == 0x96) out[i + 1] = static_cast<char>(d + 0x20);
+                ++i;
+            }
+        }
+        return out;
+    }
     icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
     s.toLower(icu::Locale::getRoot());
     std::string out;

@@ -20,8 +20,8 @@
 // Values (for sorting, ranges and facet counts):
 //   0 received_at (ISO-8601 UTC, sorts as text)   1 kind   2 dialogue slug   3 status
 //   4 area   5 routing outcome   6 month (YYYY-MM)   7 tags, each followed by '\n'
-// Document data: JSON with what a result row shows (id, kind, redacted title and text, dialogue,
-// tags, status, received_at, area, routing), so a search never reads SQLite.
+// Document data: the submission id only. A result page reads its twenty rows from SQLite by
+// primary key, which costs less than storing (and compressing) every item's text in the index.
 //
 // Accents: Swedish treats å, ä and ö as letters of their own (and so do Danish/Norwegian æ ø),
 // while other diacritics are spelling variants: é -> e, ü -> u, ç -> c. The same fold_accents()

@@ -263,3 +263,10 @@ BOOST_AUTO_TEST_CASE(swedish_definite_forms_share_a_stem) {
     BOOST_TEST(stem("vet") == "vet");
     BOOST_TEST(search::stemmer_for("en")("schools") == "school");
 }
+
+BOOST_AUTO_TEST_CASE(lower_and_fold_agree_with_icu_on_swedish_and_other_text) {
+    BOOST_TEST(search::lower("ÅÄÖ Skolan") == "åäö skolan");
+    BOOST_TEST(search::lower("ÉCOLE Über") == "école über");
+    BOOST_TEST(search::fold_accents("plain ascii") == "plain ascii");
+    BOOST_TEST(search::fold_accents("Ångström café") == "Ångström cafe");  // å and ö stay, é folds
+}
