@@ -1,7 +1,11 @@
 #include "server/handlers/search.hpp"
 
+#include "server/auth.hpp"
+#include "server/templates.hpp"
+
 #include <algorithm>
 #include <charconv>
+#include <tuple>
 
 namespace inspel::server::handlers {
 namespace {
@@ -76,7 +80,152 @@ nlohmann::json to_json(const search::query_result& result) {
     return out;
 }
 
+namespace {
+
+using params = std::multimap<std::string, std::string>;
+
+std::string href_of(const params& p) {
+    std::string out = "/search";
+    char sep = '?';
+    for (const auto& [k, v] : p) {
+        out += sep + percent_encode(k) + "=" + percent_encode(v);
+        sep = '&';
+    }
+    return out;
+}
+
+// The current parameters with one changed: `value` toggled for `key` (facets), or set (paging).
+params toggled(params p, const std::string& key, const std::string& value) {
+    p.erase("page");
+    for (auto it = p.begin(); it != p.end(); ++it)
+        if (it->first == key && it->second == value) {
+            p.erase(it);
+            return p;
+        }
+    p.emplace(key, value);
+    return p;
+}
+
+params with_page(params p, unsigned page) {
+    p.erase("page");
+    if (page > 1) p.emplace("page", std::to_string(page));
+    return p;
+}
+
+std::string label(bool en, const std::string& facet, const std::string& value) {
+    static const std::map<std::string, std::pair<const char*, const char*>> names = {
+        {"proposal", {"Medborgarförslag", "Citizen proposal"}},
+        {"feedback", {"Synpunkt", "Feedback"}},
+        {"panel_response", {"Svar i frågepanel", "Panel response"}},
+        {"public_question", {"Allmänhetens fråga", "Public question"}},
+        {"received", {"Mottagen", "Received"}},
+        {"in_progress", {"Under handläggning", "In progress"}},
+        {"answered", {"Besvarad", "Answered"}},
+        {"closed", {"Avslutad", "Closed"}},
+        {"rejected", {"Avvisad", "Rejected"}},
+        {"in_purpose", {"Inom syftet", "Within purpose"}},
+        {"outside_purpose", {"Utanför syftet", "Outside purpose"}},
+        {"needs_review", {"Behöver granskas", "Needs review"}},
+        {"no_dialogue", {"Ingen dialog", "No dialogue"}},
+    };
+    if (facet == "kind" || facet == "status" || facet == "routing") {
+        auto it = names.find(value);
+        if (it != names.end()) return en ? it->second.second : it->second.first;
+    }
+    return value;
+}
+
+const std::vector<std::pair<std::string, std::pair<const char*, const char*>>>& facet_headings() {
+    static const std::vector<std::pair<std::string, std::pair<const char*, const char*>>> h = {
+        {"kind", {"Typ", "Kind"}},         {"dialogue", {"Dialog", "Dialogue"}}, {"status", {"Status", "Status"}},
+        {"tag", {"Tagg", "Tag"}},          {"routing", {"Styrning", "Routing"}}, {"area", {"Område", "Area"}},
+        {"month", {"Månad", "Month"}},
+    };
+    return h;
+}
+
+http_response search_page(const request_context& ctx, search::index& idx) {
+    params p = query_of(ctx.target());
+    bool en = false;
+    if (auto l = p.find("lang"); l != p.end()) en = l->second == "en";
+    auto first = [&](const std::string& k) {
+        auto it = p.find(k);
+        return it == p.end() ? std::string() : it->second;
+    };
+    nlohmann::json view = {{"title", en ? "Search" : "Sök"}, {"lang", en ? "en" : "sv"}, {"q", first("q")}};
+    nlohmann::json hidden = nlohmann::json::array();
+    for (const auto& [k, v] : p)
+        if (k != "q" && k != "sort" && k != "page") hidden.push_back({{"name", k}, {"value", v}});
+    view["hidden"] = hidden;
+    std::string sort = first("sort").empty() ? "relevance" : first("sort");
+    nlohmann::json sorts = nlohmann::json::array();
+    for (auto [value, sv, enl] : {std::tuple{"relevance", "Bäst träff först", "Best match first"},
+                                  std::tuple{"newest", "Nyast först", "Newest first"},
+                                  std::tuple{"oldest", "Äldst först", "Oldest first"}})
+        sorts.push_back({{"value", value}, {"label", en ? enl : sv}, {"selected", sort == value}});
+    view["sorts"] = sorts;
+
+    http::status status = http::status::ok;
+    try {
+        params for_query = p;
+        for_query.erase("lang");
+        auto req = search_request_from(for_query);
+        auto res = idx.search(req);
+        view["total"] = res.total;
+        view["estimate"] = !res.total_exact;
+        view["facets_estimated"] = !res.facets_exact;
+        nlohmann::json facets = nlohmann::json::array();
+        for (const auto& [name, heading] : facet_headings()) {
+            auto f = res.facets.find(name);
+            if (f == res.facets.end() || f->second.empty() || name == "month") continue;
+            nlohmann::json values = nlohmann::json::array();
+            for (const auto& v : f->second) {
+                bool selected = false;
+                for (auto [it, end] = p.equal_range(name); it != end; ++it) selected |= it->second == v.value;
+                values.push_back({{"value", label(en, name, v.value)},
+                                  {"count", v.count},
+                                  {"selected", selected},
+                                  {"href", href_of(toggled(p, name, v.value))}});
+            }
+            facets.push_back({{"label", en ? heading.second : heading.first}, {"values", values}});
+        }
+        view["facets"] = facets;
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& it : res.items)
+            items.push_back({{"id", it.id},
+                             {"title", it.title},
+                             {"kind_label", label(en, "kind", it.kind)},
+                             {"received", it.received_at.substr(0, 10)},
+                             {"dialogue", it.dialogue},
+                             {"area", it.area},
+                             {"status", label(en, "status", it.status)},
+                             {"routing", it.routing.empty() ? "" : label(en, "routing", it.routing)},
+                             {"snippet", it.snippet},
+                             {"tags", it.tags},
+                             {"has_tags", !it.tags.empty()}});
+        view["items"] = items;
+        view["page"] = req.page;
+        if (req.page > 1) view["prev_href"] = href_of(with_page(p, req.page - 1));
+        if (static_cast<std::uint64_t>(req.page) * req.page_size < res.total) view["next_href"] = href_of(with_page(p, req.page + 1));
+        if (res.suggestion) {
+            view["suggestion"] = *res.suggestion;
+            params s = p;
+            s.erase("q");
+            s.emplace("q", *res.suggestion);
+            view["suggestion_href"] = href_of(s);
+        }
+    } catch (const search::query_error& e) {
+        status = http::status::bad_request;
+        view["error"] = e.what();
+    }
+    return html_response(status, render_page("search", page_view(ctx, view)));
+}
+
+}  // namespace
+
 void add_search_routes(router& r, search::index& idx) {
+    r.add(http::verb::get, "/search", sync_handler([&idx](const request_context& ctx) { return search_page(ctx, idx); }),
+          runs_on::worker, access::official);
     r.add(http::verb::get, "/api/v1/search", sync_handler([&idx](const request_context& ctx) {
               try {
                   auto req = search_request_from(query_of(ctx.target()));
