@@ -6,11 +6,13 @@
 namespace inspel::search {
 namespace {
 
-// One SELECT serves both single-item loads and the full scan. Tags and routing join in when the
-// workspace and triage tables exist (later migrations); until then they are empty.
+// One SELECT serves single items, pages of results and the full scan.
 constexpr const char* item_columns = R"(
     SELECT s.id, s.kind, coalesce(s.title_redacted, ''), coalesce(s.body_redacted, ''),
-           coalesce(d.slug, ''), s.status, coalesce(s.area, ''), coalesce(s.language, 'sv'), s.received_at
+           coalesce(d.slug, ''), s.status, coalesce(s.area, ''), coalesce(s.language, 'sv'), s.received_at,
+           coalesce(s.routing_outcome, ''),
+           (SELECT group_concat(t.name, char(10)) FROM submission_tags st JOIN tags t ON t.id = st.tag_id
+             WHERE st.submission_id = s.id)
     FROM submissions s LEFT JOIN dialogues d ON d.id = s.dialogue_id)";
 
 indexed_item row_to_item(schema::statement& st) {
@@ -24,6 +26,13 @@ indexed_item row_to_item(schema::statement& st) {
     it.area = st.text(6);
     it.language = st.text(7);
     it.received_at = st.text(8);
+    it.routing = st.text(9);
+    std::string tags = st.text(10);
+    for (std::size_t start = 0; start < tags.size();) {
+        auto nl = tags.find('\n', start);
+        it.tags.push_back(tags.substr(start, nl - start));
+        start = nl == std::string::npos ? tags.size() : nl + 1;
+    }
     return it;
 }
 

@@ -270,3 +270,24 @@ BOOST_AUTO_TEST_CASE(lower_and_fold_agree_with_icu_on_swedish_and_other_text) {
     BOOST_TEST(search::fold_accents("plain ascii") == "plain ascii");
     BOOST_TEST(search::fold_accents("Ångström café") == "Ångström cafe");  // å and ö stay, é folds
 }
+
+BOOST_AUTO_TEST_CASE(tags_and_routing_are_searchable_and_counted) {
+    fixture f;
+    auto ids = f.add({{.title = "Trafik", .body = "bilar"}, {.title = "Trafik igen", .body = "bussar"}});
+    f.db->write_and_wait([&](schema::connection& c) {
+        c.exec("INSERT INTO tags (id, name, created_by, created_at) VALUES (1, 'Trafiksäkerhet', 'anna', 'now')");
+        c.prepare("INSERT INTO submission_tags (submission_id, tag_id, added_by, added_at) VALUES (?, 1, 'anna', 'now')")
+            .bind(1, ids[0])
+            .run();
+        c.prepare("UPDATE submissions SET routing_outcome = 'needs_review' WHERE id = ?").bind(1, ids[1]).run();
+        for (auto id : ids) c.prepare("INSERT INTO index_outbox (submission_id, enqueued_at) VALUES (?, 'now')").bind(1, id).run();
+    });
+    BOOST_TEST(f.ids_for("tag:trafiksäkerhet") == std::set<std::int64_t>{ids[0]});
+    BOOST_TEST(f.find("trafik", {{"tag", {"Trafiksäkerhet"}}}).total == 1u);
+    BOOST_TEST(f.find("", {{"routing", {"needs_review"}}}).items.at(0).id == ids[1]);
+    auto res = f.find("trafik");
+    BOOST_TEST(res.facets["tag"].at(0).value == "trafiksäkerhet");
+    BOOST_TEST(res.facets["routing"].at(0).value == "needs_review");
+    for (const auto& it : res.items)
+        if (it.id == ids[0]) BOOST_TEST(it.tags == std::vector<std::string>{"Trafiksäkerhet"});
+}
