@@ -14,6 +14,10 @@
 
 namespace inspel::server {
 
+namespace handlers {
+struct intake_area;
+}
+
 class app {
 public:
     // Opens the database (migrating it) and the index, and registers every route.
@@ -39,6 +43,7 @@ private:
     std::unique_ptr<schema::database> db_;
     std::unique_ptr<accounts::service> accounts_;
     std::unique_ptr<search::index> index_;
+    std::unique_ptr<handlers::intake_area> intake_;
     std::unique_ptr<server> server_;
 };
 
