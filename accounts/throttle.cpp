@@ -49,6 +49,11 @@ void login_throttle::record_failure(const std::string& account, const std::strin
     fail_in(addresses_, address, policy_.free_address_failures, now);
 }
 
+std::size_t login_throttle::tracked() {
+    std::lock_guard lock(mutex_);
+    return accounts_.size() + addresses_.size();
+}
+
 void login_throttle::record_success(const std::string& account) {
     std::lock_guard lock(mutex_);
     accounts_.erase(account);

@@ -42,6 +42,8 @@ public:
     void record_success(const std::string& account);
 
     const throttle_policy& policy() const { return policy_; }
+    // Accounts plus addresses with a count (for tests and metrics).
+    std::size_t tracked();
 
 private:
     struct entry {
