@@ -107,7 +107,11 @@ void add_session_api(router& r, accounts::service& accounts, const config::setti
           runs_on::worker, access::anyone);
 
     r.add(http::verb::get, "/api/v1/session", sync_handler([](const request_context& ctx) {
-              nlohmann::json body = {{"user", user_json(*ctx.user)}, {"via_token", ctx.user->via_token}};
+              // The user's fields also at the top level, for scripts that ask only "who am I".
+              nlohmann::json body = {{"user", user_json(*ctx.user)},
+                                     {"username", ctx.user->username},
+                                     {"role", ctx.user->role},
+                                     {"via_token", ctx.user->via_token}};
               if (!ctx.user->via_token) body["csrf_token"] = ctx.user->csrf_token;
               return json_response(http::status::ok, body);
           }),

@@ -103,6 +103,8 @@ BOOST_AUTO_TEST_CASE(login_then_who_am_i_then_logout) {
     auto me = c.get("/api/v1/session", {{"Cookie", s.cookie}});
     BOOST_TEST_REQUIRE(me.result_int() == 200u);
     BOOST_TEST(json_of(me)["user"]["username"] == "anna");
+    BOOST_TEST(json_of(me)["username"] == "anna");
+    BOOST_TEST(json_of(me)["role"] == "official");
     BOOST_TEST(json_of(me)["csrf_token"] == s.csrf);
     BOOST_TEST(json_of(me)["via_token"] == false);
 
