@@ -18,6 +18,7 @@ build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
+	$(BUILD)/inspel dialogue import deploy/demo/cykelplan.json --data $(DATA)
 	$(BUILD)/inspel serve --listen $(LISTEN) --data $(DATA)
 
 test: build

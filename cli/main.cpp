@@ -1,6 +1,7 @@
 // inspel: the command line. Each command composes the parts it needs and nothing more.
 #include "cli/accounts_commands.hpp"
 #include "cli/args.hpp"
+#include "cli/dialogue_commands.hpp"
 #include "common/log.hpp"
 #include "config/config.hpp"
 #include "inspel/version.hpp"
@@ -22,6 +23,7 @@ Usage:
   inspel serve   [--config FILE] [--listen HOST:PORT] [--data DIR]
   inspel migrate [--config FILE] [--data DIR]
   inspel reindex [--config FILE] [--data DIR]     rebuild the search index (server stopped)
+  inspel dialogue import FILE.json [--config FILE] [--data DIR]   load a dialogue (once per slug)
 %s  inspel --help | --version
 
 Settings come from built-in defaults, then the config file (--config, or INSPEL_CONFIG),
@@ -99,6 +101,10 @@ int run(int argc, char** argv) {
     if (command == "serve") return serve(cli::parse(argc, argv, 2, {"--config", "--listen", "--data"}, {}));
     if (command == "migrate") return migrate(cli::parse(argc, argv, 2, {"--config", "--data"}, {}));
     if (command == "reindex") return reindex(cli::parse(argc, argv, 2, {"--config", "--data"}, {}));
+    if (command == "dialogue") {
+        auto a = cli::parse(argc, argv, 2, {"--config", "--data"}, {});
+        return cli::dialogue_command(a, load_settings(a));
+    }
     if (command == "user" || command == "token") {
         auto a = cli::parse(argc, argv, 2, cli::accounts_flags_with_value, cli::accounts_switches);
         return cli::accounts_command(command, a, load_settings(a));

@@ -2,6 +2,7 @@
 
 #include "server/auth.hpp"
 #include "server/handlers/accounts.hpp"
+#include "server/handlers/dialogues.hpp"
 #include "server/handlers/intake.hpp"
 #include "server/handlers/operations.hpp"
 #include "server/handlers/search.hpp"
@@ -31,6 +32,7 @@ void app::add_routes() {
     handlers::add_accounts_routes(router_, *accounts_, *db_, settings_);
     handlers::add_search_routes(router_, *index_);
     intake_ = handlers::add_intake_routes(router_, *db_, settings_, metrics_);
+    handlers::add_dialogue_routes(router_, *db_);
 }
 
 void app::run(bool handle_signals) {
