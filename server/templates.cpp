@@ -66,12 +66,34 @@ const mustache::mustache& compiled(std::string_view name) {
     return *it->second;
 }
 
-// Partials ({{> name}}) resolve to other embedded templates.
+// Partials ({{> name}}) resolve to other embedded templates. kainjow looks partials up among the
+// view's keys, so only the names some template actually includes are added: a template named
+// "error" must not make every {{#error}} section true.
+const std::map<std::string, std::string>& partials() {
+    static const std::map<std::string, std::string> found = [] {
+        std::map<std::string, std::string> m;
+        const auto& files = templates::embedded_files();
+        for (const auto& [file, text] : files) {
+            for (std::size_t at = text.find("{{>"); at != std::string_view::npos; at = text.find("{{>", at + 3)) {
+                auto end = text.find("}}", at);
+                if (end == std::string_view::npos) break;
+                std::string name(text.substr(at + 3, end - at - 3));
+                name.erase(0, name.find_first_not_of(' '));
+                name.erase(name.find_last_not_of(' ') + 1);
+                auto src = files.find(name + ".mustache");
+                if (src == files.end()) throw std::logic_error(file + " includes a missing partial " + name);
+                m.emplace(name, std::string(src->second));
+            }
+        }
+        return m;
+    }();
+    return found;
+}
+
 mustache::data with_partials(mustache::data d) {
-    for (const auto& [file, text] : templates::embedded_files()) {
-        auto stem = file.substr(0, file.find('.'));
-        std::string source(text);
-        d.set(stem, mustache::partial([source] { return source; }));
+    for (const auto& [name, source] : partials()) {
+        const std::string* text = &source;
+        d.set(name, mustache::partial([text] { return *text; }));
     }
     return d;
 }
