@@ -84,6 +84,9 @@ namespace {
 
 using params = std::multimap<std::string, std::string>;
 
+// Mustache treats "" as true in a {{#section}}; null is false.
+nlohmann::json or_null(const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); }
+
 std::string href_of(const params& p) {
     std::string out = "/search";
     char sep = '?';
@@ -196,10 +199,10 @@ http_response search_page(const request_context& ctx, search::index& idx) {
                              {"title", it.title},
                              {"kind_label", label(en, "kind", it.kind)},
                              {"received", it.received_at.substr(0, 10)},
-                             {"dialogue", it.dialogue},
-                             {"area", it.area},
+                             {"dialogue", or_null(it.dialogue)},
+                             {"area", or_null(it.area)},
                              {"status", label(en, "status", it.status)},
-                             {"routing", it.routing.empty() ? "" : label(en, "routing", it.routing)},
+                             {"routing", or_null(it.routing.empty() ? "" : label(en, "routing", it.routing))},
                              {"snippet", it.snippet},
                              {"tags", it.tags},
                              {"has_tags", !it.tags.empty()}});
