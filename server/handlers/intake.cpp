@@ -6,6 +6,7 @@
 #include "ingest/messages.hpp"
 #include "ingest/receipt.hpp"
 #include "server/auth.hpp"
+#include "server/handlers/dialogues.hpp"
 #include "server/templates.hpp"
 
 #include <algorithm>
@@ -131,7 +132,7 @@ std::vector<field_spec> fields_of(kind k) {
     using t = control;
     std::vector<field_spec> f;
     if (k == kind::feedback) f.push_back({"feedback_type", t::radios, true, ""});
-    f.push_back({"title", t::text, k == kind::proposal, "off"});
+    if (k != kind::panel_response) f.push_back({"title", t::text, k == kind::proposal, "off"});
     f.push_back({"body", t::textarea, k != kind::panel_response, ""});
     f.push_back({"area", t::text, false, "off"});
     f.push_back({"contact_name", t::text, k == kind::proposal, "name"});
@@ -178,7 +179,19 @@ struct form_state {
     std::vector<std::string> notices;           // problems with the form as a whole
     std::string token;
     std::optional<ingest::dialogue_info> dialogue;
+    json answers = json::array();  // a panel response's answers as typed (dialogue::answers_from_form)
 };
+
+// The id of the question an answer error concerns: "answers.q1" (the dialogue's check) or
+// "answers[2].value" (the shape check, by position in the typed answers).
+std::optional<std::string> question_of(const std::string& field, const json& answers) {
+    if (field.rfind("answers.", 0) == 0) return field.substr(8);
+    if (field.rfind("answers[", 0) == 0) {
+        std::size_t i = std::strtoul(field.c_str() + 8, nullptr, 10);
+        if (i < answers.size() && answers[i].is_object()) return answers[i].value("question", "");
+    }
+    return std::nullopt;
+}
 
 std::string render_form(const request_context& ctx, const form_state& s) {
     std::map<std::string, std::string> error_of;
@@ -238,6 +251,28 @@ std::string render_form(const request_context& ctx, const form_state& s) {
         if (!describedby.empty()) f["describedby"] = describedby;
         fields.push_back(std::move(f));
     }
+    // A panel's questions, each with its own message.
+    bool panel = s.k == kind::panel_response && s.dialogue && !s.dialogue->model.questions.empty();
+    std::vector<dialogue::answer_error> answer_errors;
+    if (panel) {
+        for (const auto& e : s.errors) {
+            auto q = question_of(e.field, s.answers);
+            if (!q || q->empty() || std::any_of(answer_errors.begin(), answer_errors.end(), [&](const auto& a) { return a.question == *q; }))
+                continue;
+            answer_errors.push_back({*q, e.detail, ingest::form_message(e, s.k, s.l)});
+            shown.insert(form_name(e.field));
+        }
+        // In question order, before the other fields, as the page shows them.
+        json questions_summary = json::array();
+        for (const auto& q : s.dialogue->model.questions)
+            for (const auto& a : answer_errors)
+                if (a.question == q.id) {
+                    bool ends = !q.text.empty() && std::string_view("?.!:").find(q.text.back()) != std::string_view::npos;
+                    questions_summary.push_back({{"href", "#q-" + q.id}, {"message", q.text + (ends ? " " : ": ") + a.message}});
+                }
+        questions_summary.insert(questions_summary.end(), summary.begin(), summary.end());
+        summary = std::move(questions_summary);
+    }
     // Problems with fields the form does not show (a tampered form, a closed dialogue).
     for (const auto& [name, message] : error_of)
         if (!shown.count(name)) summary.push_back({{"message", message}});
@@ -260,6 +295,15 @@ std::string render_form(const request_context& ctx, const form_state& s) {
     // registered as partials under their names in the same view.
     if (auto d = s.values.find("dialogue"); d != s.values.end() && !d->second.empty()) v["dialogue_ref"] = d->second;
     if (s.dialogue) v["for_dialogue"] = {{"slug", s.dialogue->slug}, {"title", s.dialogue->title}};
+    if (panel) {
+        json questions = panel_questions_view(s.dialogue->model, s.answers, answer_errors, lang_code(s.l));
+        // Templates are also partials of the same name in every view, so a question without an
+        // "error" would find the error template instead and be marked invalid: say false outright.
+        for (auto& q : questions)
+            if (!q.contains("error")) q["error"] = false;
+        v["questions"] = std::move(questions);
+        v["has_questions"] = true;
+    }
     return render_page("intake_form", v);
 }
 
@@ -411,17 +455,29 @@ void on_form_submit(intake_area& area, request_context ctx, responder respond) {
                                            "The form was sent in a format that cannot be read.")));
 
     std::vector<std::pair<std::string, std::string>> fields;
+    std::multimap<std::string, std::string> answer_fields;
     std::string token, honeypot;
     for (const auto& [name, value] : form_of(ctx.request.body())) {
         if (name == token_field) token = value;
         else if (name == honeypot_field) honeypot = value;
         else if (name == csrf_field) continue;  // an official's session token: not part of the submission
+        else if (*k == kind::panel_response && name.rfind("answer_", 0) == 0) answer_fields.emplace(name, value);
         else {
             fields.emplace_back(name, value);
             s.values.emplace(name, value);
         }
     }
     s.token = token;
+    // A panel's answers are named after its questions, so the dialogue is read first (this handler
+    // runs on a worker for that reason) to turn them into the API's answers list.
+    if (*k == kind::panel_response) {
+        if (auto ref = s.values.find("dialogue"); ref != s.values.end() && !ref->second.empty()) {
+            std::string slug = ref->second;
+            std::transform(slug.begin(), slug.end(), slug.begin(), [](unsigned char c) { return std::tolower(c); });
+            s.dialogue = area.intake.find_dialogue(slug);
+        }
+        if (s.dialogue) s.answers = dialogue::answers_from_form(s.dialogue->model, answer_fields);
+    }
     if (auto d = area.limiter.take(ctx.client_address); !d.allowed) {
         ++area.rate_limited;
         s.notices.push_back(pick(l, "Det har kommit många inskick från din anslutning. Vänta " +
@@ -454,7 +510,9 @@ void on_form_submit(intake_area& area, request_context ctx, responder respond) {
 
     if (std::none_of(fields.begin(), fields.end(), [](const auto& f) { return f.first == "language"; }))
         fields.emplace_back("language", lang_code(l));
-    auto checked = ingest::validate(ingest::from_form(ingest::name_of(*k), fields), ingest::channel::form);
+    auto parsed = ingest::from_form(ingest::name_of(*k), fields);
+    if (!s.answers.empty()) parsed.fields.answers = s.answers;
+    auto checked = ingest::validate(std::move(parsed), ingest::channel::form);
     if (auto* errors = std::get_if<std::vector<ingest::field_error>>(&checked)) {
         ++area.refused;
         s.errors = std::move(*errors);
@@ -609,6 +667,10 @@ http_response form_get(intake_area& area, const request_context& ctx) {
                                   pick(s.l, "Dialogen finns inte.", "There is no such dialogue."));
         s.values["dialogue"] = s.dialogue->slug;
     }
+    if (*k == kind::panel_response && (!s.dialogue || s.dialogue->model.questions.empty()))
+        return error_response(ctx.target(), http::status::not_found, "not_found",
+                              pick(s.l, "En frågepanel besvaras i sin dialog. Välj en pågående dialog på startsidan.",
+                                   "A questionnaire is answered within its dialogue. Choose an open dialogue on the start page."));
     return html_response(http::status::ok, render_form(ctx, s));
 }
 
@@ -638,9 +700,10 @@ std::unique_ptr<intake_area> add_intake_routes(router& r, schema::database& db, 
 
     r.add(http::verb::get, "/", sync_handler([&a](const request_context& ctx) { return start_page(a, ctx); }));
     r.add(http::verb::get, "/forms/{kind}", sync_handler([&a](const request_context& ctx) { return form_get(a, ctx); }));
+    // On a worker: a panel response reads its dialogue's questions before it can be checked.
     r.add(http::verb::post, "/forms/{kind}",
           handler([&a](request_context ctx, responder respond) { on_form_submit(a, std::move(ctx), std::move(respond)); }),
-          runs_on::io);
+          runs_on::worker);
     r.add(http::verb::get, "/receipts", sync_handler([](const request_context& ctx) { return receipt_lookup(ctx); }),
           runs_on::io);
     r.add(http::verb::get, "/receipts/{receipt}",

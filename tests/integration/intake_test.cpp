@@ -652,3 +652,52 @@ BOOST_AUTO_TEST_CASE(the_item_its_outbox_row_and_its_key_commit_together_or_not_
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(panel_form)
+
+const json questions = json::array(
+    {{{"id", "q1"}, {"type", "scale"}, {"text", "Hur trygg är skolvägen?"}, {"min", 1}, {"max", 5}, {"required", true}},
+     {{"id", "q2"}, {"type", "single_choice"}, {"text", "Går du till skolan?"}, {"options", {"Ja", "Nej"}}},
+     {{"id", "q3"}, {"type", "multiple_choice"}, {"text", "Hur tar du dig dit?"}, {"options", {"Buss", "Cykel", "Bil"}}},
+     {{"id", "q4"}, {"type", "free_text"}, {"text", "Något mer?"}}});
+
+BOOST_AUTO_TEST_CASE(a_frågepanel_is_answered_through_its_form) {
+    running_app app(instant_forms);
+    auto c = app.client();
+    add_dialogue(app.app(), "skolvag", "execution", day_offset(-1), day_offset(5), questions);
+    add_dialogue(app.app(), "utan-fragor", "execution", day_offset(-1), day_offset(5));
+    BOOST_TEST(c.get("/forms/panel_response").result_int() == 404u);
+    BOOST_TEST(c.get("/forms/panel_response?dialogue=utan-fragor").result_int() == 404u);
+    auto page = c.get("/forms/panel_response?dialogue=skolvag");
+    BOOST_TEST_REQUIRE(page.result_int() == 200u);
+    for (const char* part : {"Hur trygg är skolvägen?", "name=\"answer_q1\"", "name=\"answer_q3\"", "name=\"answer_q4\"",
+                             "name=\"dialogue\" value=\"skolvag\""})
+        BOOST_TEST(page.body().find(part) != std::string::npos, part);
+    BOOST_TEST(page.body().find("field-error") == std::string::npos);  // no error shown before sending
+    std::string token = token_in(page.body());
+
+    auto bad = post_form(c, "/forms/panel_response",
+                         {{"dialogue", "skolvag"}, {"answer_q2", "Kanske"}, {"answer_q4", "Mer ljus vid övergångsstället."},
+                          {"form_token", token}, {"website", ""}});
+    BOOST_TEST(bad.result_int() == 422u);
+    BOOST_TEST(bad.body().find("href=\"#q-q1\"") != std::string::npos);
+    BOOST_TEST(bad.body().find("href=\"#q-q2\"") != std::string::npos);
+    BOOST_TEST(bad.body().find("Mer ljus vid övergångsstället.") != std::string::npos);  // typed answers kept
+    // Only the questions in error are marked so.
+    BOOST_TEST(std::regex_search(bad.body(), std::regex("<fieldset id=\"q-q1\"[^>]*aria-describedby=\"q-q1-error\"")));
+    BOOST_TEST(std::regex_search(bad.body(), std::regex("<textarea id=\"q-q4\"[^>]*>")));
+    BOOST_TEST(!std::regex_search(bad.body(), std::regex("<textarea id=\"q-q4\"[^>]*aria-invalid")));
+    BOOST_TEST(count(app.app()) == 0);
+
+    auto sent = post_form(c, "/forms/panel_response",
+                          {{"dialogue", "skolvag"}, {"answer_q1", "4"}, {"answer_q2", "Ja"}, {"answer_q3", "Buss"},
+                           {"answer_q3", "Cykel"}, {"answer_q4", "Ring mig på 070-123 45 67."}, {"form_token", token},
+                           {"website", ""}});
+    BOOST_TEST(sent.result_int() == 303u, sent.body());
+    BOOST_TEST(count(app.app(), "SELECT count(*) FROM submissions WHERE kind = 'panel_response' AND channel = 'form' "
+                                "AND json_extract(answers, '$[0].value') = 4 "
+                                "AND json_extract(answers, '$[2].value') = json_array('Buss', 'Cykel') "
+                                "AND json_extract(answers_redacted, '$[3].value') = 'Ring mig på [telefon].'") == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,12 +1,20 @@
 // Resident intake in a real browser: the start page, each form empty, with errors and sent, and
 // the receipt page, in Swedish and English, each state checked with axe-core (WCAG 2.1 A/AA).
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 
 import { useHarness } from '../lib/harness.mjs';
 
-// A person fills these in seconds; the fill-time check has its own integration tests.
-const h = useHarness({ env: { INSPEL_FORM_MIN_FILL: '0s' } });
+// A person fills these in seconds; the fill-time check has its own integration tests. The demo
+// dialogue (in execution, with a frågepanel) gives the panel form something to answer.
+const h = useHarness({
+    env: { INSPEL_FORM_MIN_FILL: '0s' },
+    seed: async (harness) => {
+        const demo = await readFile(new URL('../../../deploy/demo/cykelplan.json', import.meta.url), 'utf8');
+        await harness.inspel(['dialogue', 'import', await harness.writeFile('cykelplan.json', demo)]);
+    },
+});
 
 const receiptPattern = /\/receipts\/([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})(\?lang=en)?$/;
 
@@ -105,6 +113,34 @@ test('a public question, in English chosen by the browser language', async () =>
     assert.equal(await page.locator('main h2').first().innerText(), 'What happens next?');
     await h.checkAxe(page, 'public question receipt page (English)');
     await h.screenshot(page, 'intake-question-receipt-en');
+});
+
+test('a frågepanel: the questions of the dialogue, a message beside each unanswered one, then sent', async () => {
+    const start = await h.openPage('/');
+    const link = start.getByRole('link', { name: /Svara på frågepanelen/ });
+    assert.equal(await link.getAttribute('href'), '/forms/panel_response?dialogue=cykelplan-2030');
+    await Promise.all([start.waitForURL(/panel_response/), link.click()]);
+    const page = start;
+    assert.equal(await page.locator('main h1').innerText(), 'Svara på en frågepanel');
+    await h.checkAxe(page, 'empty panel form');
+
+    await page.getByLabel('Vad skulle få dig att cykla mer?').fill('Belysning längs ån.');
+    await page.getByRole('button', { name: 'Skicka' }).click();
+    await page.waitForSelector('.error-summary');
+    assert.equal(await page.locator('.error-summary a').count(), 2);  // the two required questions
+    assert.equal(await page.getByLabel('Vad skulle få dig att cykla mer?').inputValue(), 'Belysning längs ån.');
+    await h.checkAxe(page, 'panel form with errors');
+    await h.screenshot(page, 'intake-panel-errors');
+
+    await page.getByRole('group', { name: /Hur trygg känner du dig/ }).getByLabel('4', { exact: true }).check();
+    await page.getByLabel('Varje vecka').check();
+    await page.getByLabel('Längs ån').check();
+    await page.getByLabel('Till skolorna').check();
+    const code = await sendAndReadReceipt(page, 'Skicka');
+    assert.equal(await storedKind(code), 'panel_response');
+    const status = await (await (await h.api()).get(`/api/v1/receipts/${code}`)).json();
+    assert.equal(status.dialogue.slug, 'cykelplan-2030');
+    await h.checkAxe(page, 'panel receipt page');
 });
 
 test('forms reflow at 320 CSS pixels without horizontal scrolling (WCAG 1.4.10)', async () => {
