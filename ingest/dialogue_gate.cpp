@@ -2,26 +2,24 @@
 
 #include "dialogue/panel.hpp"
 #include "dialogue/process.hpp"
+#include "dialogue/store/store.hpp"
 #include "ingest/clock.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace inspel::ingest {
 namespace {
 
-constexpr const char* columns = "SELECT id, slug, title, state, opens_at, closes_at, definition FROM dialogues ";
-
-dialogue_info read_row(schema::statement& st) {
-    dialogue_info d{st.int64(0), st.text(1), st.text(2), st.text(3), st.optional_text(4), st.optional_text(5), {}};
-    // A definition that does not parse (written by hand, or by an older version) still leaves a
-    // usable record: the columns, and no frågepanel.
-    auto parsed = dialogue::parse(nlohmann::json::parse(st.text(6), nullptr, false));
-    if (parsed.value) d.model = std::move(*parsed.value);
-    d.model.slug = d.slug;
-    d.model.title = d.title;
-    d.model.state = dialogue::state_from(d.state).value_or(dialogue::dialogue_state::initiative);
-    d.model.opens_at = d.opens_at ? dialogue::parse_day(*d.opens_at) : std::nullopt;
-    d.model.closes_at = d.closes_at ? dialogue::parse_day(*d.closes_at) : std::nullopt;
+dialogue_info info_of(dialogue::store::stored s) {
+    dialogue_info d;
+    d.id = s.id;
+    d.slug = s.record.slug;
+    d.title = s.record.title;
+    d.state = std::string(dialogue::to_string(s.record.state));
+    if (s.record.opens_at) d.opens_at = dialogue::format_day(*s.record.opens_at);
+    if (s.record.closes_at) d.closes_at = dialogue::format_day(*s.record.closes_at);
+    d.model = std::move(s.record);
     return d;
 }
 
@@ -35,13 +33,9 @@ field_error worded(std::string field, problem p, std::string detail, std::string
 }  // namespace
 
 std::optional<dialogue_info> find_dialogue(schema::connection& c, std::string_view ref) {
-    bool by_id = !ref.empty() && std::all_of(ref.begin(), ref.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-    if (by_id && ref.size() > 18) return std::nullopt;
-    auto st = c.prepare(std::string(columns) + (by_id ? "WHERE id = ?" : "WHERE slug = ?"));
-    if (by_id) st.bind(1, static_cast<std::int64_t>(std::stoll(std::string(ref))));
-    else st.bind(1, ref);
-    if (!st.step()) return std::nullopt;
-    return read_row(st);
+    auto s = dialogue::store::find(c, ref);
+    if (!s) return std::nullopt;
+    return info_of(std::move(*s));
 }
 
 admission admit(schema::connection& c, std::string_view ref, kind k, const std::optional<nlohmann::json>& answers,
@@ -81,12 +75,13 @@ admission admit(schema::connection& c, std::string_view ref, kind k, const std::
 }
 
 std::vector<dialogue_info> open_dialogues(schema::connection& c, std::chrono::system_clock::time_point now) {
-    std::string today = swedish_date(now);
-    auto st = c.prepare(std::string(columns) +
-                        "WHERE state = 'execution' AND opens_at <= ?1 AND closes_at >= ?1 ORDER BY closes_at, title");
-    st.bind(1, today);
+    auto today = dialogue::parse_day(swedish_date(now));
     std::vector<dialogue_info> out;
-    while (st.step()) out.push_back(read_row(st));
+    for (auto& s : dialogue::store::list(c, dialogue::dialogue_state::execution))
+        if (dialogue::accepts_input(s.record, *today).accepted()) out.push_back(info_of(std::move(s)));
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.closes_at, a.title) < std::tie(b.closes_at, b.title);
+    });
     return out;
 }
 

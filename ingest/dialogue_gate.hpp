@@ -4,8 +4,8 @@
 // The rule is the domain's (dialogue::accepts_input): input is accepted only in step 5 (state
 // `execution`) and only from opens_at to closes_at inclusive, those being Swedish calendar days.
 // A panel_response needs a dialogue with a frågepanel, and its answers must satisfy the panel's
-// questions (dialogue::validate_answers). The `state`, `opens_at` and `closes_at` columns are what
-// the table constrains and queries on, so they override whatever the stored definition says.
+// questions (dialogue::validate_answers). Dialogues are read through the dialogue store
+// (dialogue/store), the one reader and writer of the dialogues table.
 #pragma once
 
 #include "dialogue/dialogue.hpp"
@@ -25,8 +25,8 @@ namespace inspel::ingest {
 struct dialogue_info {
     std::int64_t id = 0;
     std::string slug, title, state;
-    std::optional<std::string> opens_at, closes_at;
-    dialogue::dialogue model;  // the stored definition, with state and dates from the columns
+    std::optional<std::string> opens_at, closes_at;  // YYYY-MM-DD
+    dialogue::dialogue model;
 };
 
 // By id (all digits) or slug.

@@ -56,7 +56,8 @@ std::string day_offset(int days) {
 
 std::int64_t add_dialogue(server::app& a, const std::string& slug, const std::string& state, const std::string& opens,
                           const std::string& closes, const json& questions = json::array()) {
-    json definition = {{"slug", slug}, {"title", "Dialog " + slug}, {"kind", "medborgardialog"}, {"language", "sv"}};
+    json definition = {{"slug", slug},      {"title", "Dialog " + slug}, {"kind", "medborgardialog"}, {"language", "sv"},
+                       {"state", state},    {"opens_at", opens},          {"closes_at", closes}};
     if (!questions.empty()) definition["questions"] = questions;
     return a.database().write_and_wait([&](schema::connection& c) {
         c.prepare(
