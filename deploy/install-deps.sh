@@ -46,7 +46,10 @@ fi
 if [[ $what != build ]]; then
   # playwright-core and axe-core for the browser tests, pinned by tests/browser/package-lock.json.
   dir=$(cd "$(dirname "$0")/../tests/browser" 2>/dev/null && pwd) || exit 0
-  if [[ -f $dir/package.json && ! -d $dir/node_modules/playwright-core ]]; then
+  # Again when the lock file changed since the last install (a pulled version bump): npm keeps its
+  # own copy of the lock in node_modules/.package-lock.json, older than the new lock file.
+  if [[ -f $dir/package.json && ( ! -d $dir/node_modules/playwright-core ||
+        $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ) ]]; then
     echo "install-deps: npm ci in tests/browser" >&2
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
