@@ -2,6 +2,8 @@
 
 #include "server/templates.hpp"
 
+#include <map>
+
 namespace inspel::server {
 
 http_response json_response(http::status status, const nlohmann::json& body) {
@@ -50,10 +52,21 @@ http_response error_response(std::string_view target, http::status status, std::
         case http::status::internal_server_error: heading = "Något gick fel hos oss – försök igen om en stund"; break;
         default: heading = http::obsolete_reason(status); break;
     }
+    // The generic failures the server itself raises get their explanation in the page's language;
+    // a handler's own message (already written for residents) is shown as it is.
+    static const std::map<std::string_view, std::string_view> page_messages = {
+        {"not_found", "Det finns ingen sida på den här adressen. Kontrollera adressen eller börja om från startsidan."},
+        {"method_not_allowed", "Adressen finns, men den går inte att använda på det här sättet."},
+        {"too_large", "Det du skickade var större än vad tjänsten tar emot. Korta texten och försök igen."},
+        {"headers_too_large", "Webbläsaren skickade för mycket extra information. Prova att rensa kakor för sidan."},
+        {"bad_request", "Webbläsaren skickade något som tjänsten inte kunde läsa. Försök igen."},
+        {"internal", "Försök igen om en stund. Har du fått ett kvittonummer är det du skickade sparat."},
+    };
+    auto own = page_messages.find(code);
     nlohmann::json view = {{"status", static_cast<unsigned>(status)},
                            {"title", heading},
                            {"heading", heading},
-                           {"message", message}};
+                           {"message", own != page_messages.end() ? own->second : message}};
     return html_response(status, render_page("error", view));
 }
 

@@ -55,6 +55,7 @@ BOOST_AUTO_TEST_CASE(page_errors_are_html_with_security_headers) {
     BOOST_TEST(r.result_int() == 404u);
     BOOST_TEST(r[http::field::content_type].starts_with("text/html"));
     BOOST_TEST(r.body().find("<html lang=\"sv\">") != std::string::npos);
+    BOOST_TEST(r.body().find("Det finns ingen sida") != std::string::npos);  // the text in the page's language
     BOOST_TEST(r["Content-Security-Policy"].find("frame-ancestors 'none'") != std::string::npos);
     BOOST_TEST(r["X-Content-Type-Options"] == "nosniff");
 }
