@@ -123,3 +123,34 @@ BOOST_AUTO_TEST_CASE(an_email_address_with_digits_is_one_match) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(personal_data_robustness)
+
+// Random text made of the pieces the scanners look at: digits, separators, +, @, dots, letters
+// and multi-byte UTF-8 (including a cut-off sequence). Every match must lie inside the text, in
+// order, without overlap, and redaction must replace exactly the matches.
+BOOST_AUTO_TEST_CASE(random_text_gives_ordered_in_bounds_matches) {
+    const std::vector<std::string> pieces = {"0", "7", "8", "1", "9", "46", "-", " ", "+", "@", ".", "a", "se", "(0)",
+                                             "\xE2\x80\x93", "\xC2\xA0", "ö", "\xC3", "19", "850709", "9805", "x@y.se"};
+    std::uint32_t state = 12345;
+    auto next = [&] { return state = state * 1664525u + 1013904223u; };
+    for (int round = 0; round < 20000; ++round) {
+        std::string text;
+        int n = static_cast<int>(next() % 24);
+        for (int i = 0; i < n; ++i) text += pieces[next() % pieces.size()];
+        auto found = find_personal_data(text);
+        std::size_t at = 0, replaced = 0;
+        for (const auto& m : found) {
+            BOOST_TEST_REQUIRE(m.begin >= at, text);
+            BOOST_TEST_REQUIRE(m.end > m.begin, text);
+            BOOST_TEST_REQUIRE(m.end <= text.size(), text);
+            at = m.end;
+            replaced += m.end - m.begin;
+        }
+        std::size_t placeholders = 0;
+        for (const auto& m : found) placeholders += placeholder(m.kind).size();
+        BOOST_TEST_REQUIRE(redact(text).text.size() == text.size() - replaced + placeholders, text);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
