@@ -218,6 +218,11 @@ query_result index::search(const query_request& request) {
     });
 }
 
+std::vector<std::int64_t> index::matching_ids(const query_request& request, std::size_t limit) {
+    reader_lease r(*this);
+    return match_ids(*r.db, request, limit);
+}
+
 std::uint64_t rebuild(const fs::path& data_dir, schema::database& db) {
     fs::path dir = data_dir / "index";
     auto link = prepare_layout(dir);

@@ -53,6 +53,8 @@ public:
 
     // Runs a search; throws query_error for bad syntax. Thread-safe.
     query_result search(const query_request& request);
+    // Every matching id, for a bulk action (see searcher.hpp: match_ids). Thread-safe.
+    std::vector<std::int64_t> matching_ids(const query_request& request, std::size_t limit);
 
     // Blocks until the outbox is empty and indexed (tests, benchmarks); false on timeout.
     bool wait_until_caught_up(std::chrono::milliseconds timeout);

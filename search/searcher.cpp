@@ -80,14 +80,22 @@ const std::vector<std::string>& filter_keys() {
     return keys;
 }
 
-query_result run_query(Xapian::Database& db, const query_request& request, const row_loader& load_rows) {
-    if (request.page < 1) throw query_error("page", "page starts at 1");
-    if (request.page_size < 1 || request.page_size > 100) throw query_error("page_size", "page_size must be 1-100");
+namespace {
 
-    Xapian::Stem stemmer = stemmer_for(request.language);
-    Xapian::QueryParser qp;
+// The parsed query with its filters, shared by a result page and a bulk action's id list.
+struct parsed_query {
+    Xapian::Query query = Xapian::Query::MatchAll;
+    Xapian::QueryParser parser;
+    Xapian::Stem stemmer;
+    std::string text;
+    bool has_text = false;
+};
+
+void build_query(Xapian::Database& db, const query_request& request, parsed_query& out) {
+    out.stemmer = stemmer_for(request.language);
+    Xapian::QueryParser& qp = out.parser;
     qp.set_database(db);
-    qp.set_stemmer(stemmer);
+    qp.set_stemmer(out.stemmer);
     // Every indexed word has a Z-stem with positions (see document.cpp), so every query word,
     // capitalised or not, in a phrase or not, is matched by its stem.
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
@@ -132,6 +140,23 @@ query_result run_query(Xapian::Database& db, const query_request& request, const
     if (!filters.empty())
         query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                               Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+    out.query = query;
+    out.text = text;
+    out.has_text = has_text;
+}
+
+}  // namespace
+
+query_result run_query(Xapian::Database& db, const query_request& request, const row_loader& load_rows) {
+    if (request.page < 1) throw query_error("page", "page starts at 1");
+    if (request.page_size < 1 || request.page_size > 100) throw query_error("page_size", "page_size must be 1-100");
+    parsed_query parsed;
+    build_query(db, request, parsed);
+    Xapian::QueryParser& qp = parsed.parser;
+    Xapian::Stem& stemmer = parsed.stemmer;
+    const Xapian::Query& query = parsed.query;
+    const std::string& text = parsed.text;
+    bool has_text = parsed.has_text;
 
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
@@ -202,6 +227,23 @@ query_result run_query(Xapian::Database& db, const query_request& request, const
         if (!corrected.empty() && corrected != text) result.suggestion = corrected;
     }
     return result;
+}
+
+std::vector<std::int64_t> match_ids(Xapian::Database& db, const query_request& request, std::size_t limit) {
+    parsed_query parsed;
+    build_query(db, request, parsed);
+    Xapian::Enquire enquire(db);
+    enquire.set_query(parsed.query);
+    // Document order needs no weights and no sort: the cheapest way through a large match set.
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit + 1));
+    if (mset.size() > limit)
+        throw query_error("query", "the search matches more than " + std::to_string(limit) + " items; narrow it");
+    std::vector<std::int64_t> ids;
+    ids.reserve(mset.size());
+    for (auto it = mset.begin(); it != mset.end(); ++it) ids.push_back(std::stoll(it.get_document().get_data()));
+    return ids;
 }
 
 }  // namespace inspel::search

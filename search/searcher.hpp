@@ -17,4 +17,8 @@ using row_loader = std::function<std::map<std::int64_t, indexed_item>(const std:
 // Runs one search against an open database. Throws query_error on bad syntax or parameters.
 query_result run_query(Xapian::Database& db, const query_request& request, const row_loader& load_rows);
 
+// The ids of every item the request matches (its text and filters; paging and sort are ignored), in
+// id order, for a bulk action over a whole result. More than `limit` matches is a query_error.
+std::vector<std::int64_t> match_ids(Xapian::Database& db, const query_request& request, std::size_t limit);
+
 }  // namespace inspel::search
