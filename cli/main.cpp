@@ -2,6 +2,7 @@
 #include "cli/accounts_commands.hpp"
 #include "cli/args.hpp"
 #include "cli/dialogue_commands.hpp"
+#include "cli/workspace_commands.hpp"
 #include "common/log.hpp"
 #include "config/config.hpp"
 #include "inspel/version.hpp"
@@ -24,6 +25,7 @@ Usage:
   inspel migrate [--config FILE] [--data DIR]
   inspel reindex [--config FILE] [--data DIR]     rebuild the search index (server stopped)
   inspel dialogue import FILE.json [--config FILE] [--data DIR]   load a dialogue (once per slug)
+  inspel retention [--dry-run] [--config FILE] [--data DIR]   remove contact data past its retention time
 %s  inspel --help | --version
 
 Settings come from built-in defaults, then the config file (--config, or INSPEL_CONFIG),
@@ -104,6 +106,10 @@ int run(int argc, char** argv) {
     if (command == "dialogue") {
         auto a = cli::parse(argc, argv, 2, {"--config", "--data"}, {});
         return cli::dialogue_command(a, load_settings(a));
+    }
+    if (command == "retention") {
+        auto a = cli::parse(argc, argv, 2, {"--config", "--data"}, {"--dry-run"});
+        return cli::retention_command(a, load_settings(a));
     }
     if (command == "user" || command == "token") {
         auto a = cli::parse(argc, argv, 2, cli::accounts_flags_with_value, cli::accounts_switches);

@@ -110,6 +110,21 @@ std::vector<std::string> split_list(const std::string& v) {
     return out;
 }
 
+// "feedback=10, proposal=20": per-kind whole numbers; kinds not named keep their value.
+void parse_per_kind(std::map<std::string, int>& out, const std::string& v, int max) {
+    for (const auto& item : split_list(v)) {
+        auto eq = item.find('=');
+        if (eq == std::string::npos) throw bad_value("'" + item + "' is not KIND=NUMBER");
+        std::string kind = item.substr(0, eq);
+        while (!kind.empty() && kind.back() == ' ') kind.pop_back();
+        std::string number = item.substr(eq + 1);
+        while (!number.empty() && number.front() == ' ') number.erase(0, 1);
+        if (!out.count(kind))
+            throw bad_value("'" + kind + "' is not a kind (proposal, feedback, panel_response, public_question)");
+        out[kind] = static_cast<int>(parse_integer(number, 0, max));
+    }
+}
+
 struct setting {
     const char* key;   // in the config file, as section.name
     const char* env;   // environment variable
@@ -178,6 +193,42 @@ const std::vector<setting>& table() {
          [](settings& s, const std::string& v) {
              s.form_min_fill = to<seconds>(parse_duration(v, seconds(1)));
              if (s.form_min_fill > seconds(3)) throw bad_value("must be at most 3s");
+         }},
+        {"workflow.acknowledge_days", "INSPEL_ACKNOWLEDGE_DAYS", "",
+         "working days per kind to take an item up (leave 'received'); 0: no deadline "
+         "(default proposal=2, feedback=2, public_question=2, panel_response=0)",
+         [](settings& s, const std::string& v) { parse_per_kind(s.acknowledge_days, v, 365); }},
+        {"workflow.answer_days", "INSPEL_ANSWER_DAYS", "",
+         "working days per kind to answer an item; 0: no deadline "
+         "(default proposal=10, feedback=10, public_question=10, panel_response=0)",
+         [](settings& s, const std::string& v) { parse_per_kind(s.answer_days, v, 365); }},
+        {"retention.contact_months", "INSPEL_RETENTION_MONTHS", "",
+         "months per kind after which contact data and the unredacted text are removed; 0: kept (default 0 for all)",
+         [](settings& s, const std::string& v) { parse_per_kind(s.retention_months, v, 1200); }},
+        {"mail.smtp", "INSPEL_SMTP", "", "HOST:PORT of the SMTP relay for answers to residents; empty: no mail (default empty)",
+         [](settings& s, const std::string& v) {
+             if (!v.empty()) {
+                 settings probe;
+                 parse_listen(probe, v);
+                 if (probe.listen_port == 0) throw bad_value("the port must not be 0");
+             }
+             s.smtp_server = v;
+         }},
+        {"mail.from", "INSPEL_MAIL_FROM", "", "the From address of mail to residents (default inspel@localhost)",
+         [](settings& s, const std::string& v) {
+             if (v.find('@') == std::string::npos || v.find_first_of(" <>\r\n") != std::string::npos)
+                 throw bad_value("'" + v + "' is not an e-mail address");
+             s.mail_from = v;
+         }},
+        {"mail.retry_initial", "INSPEL_MAIL_RETRY_INITIAL", "", "wait after a failed delivery, doubled each time (default 30s)",
+         [](settings& s, const std::string& v) {
+             s.mail_retry_initial = parse_duration(v, milliseconds(1000));
+             if (s.mail_retry_initial < milliseconds(10)) throw bad_value("must be at least 10ms");
+         }},
+        {"mail.retry_max", "INSPEL_MAIL_RETRY_MAX", "", "longest wait between delivery attempts (default 1h)",
+         [](settings& s, const std::string& v) {
+             s.mail_retry_max = parse_duration(v, milliseconds(1000));
+             if (s.mail_retry_max < milliseconds(10)) throw bad_value("must be at least 10ms");
          }},
     };
     return t;

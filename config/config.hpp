@@ -44,6 +44,19 @@ struct settings {
     double rate_limit_burst = 20;                    // POSTs a client may send at once
     std::chrono::seconds form_min_fill{3};           // a form sent faster than this is a bot
 
+    // --- officials' workspace: deadlines, mail to residents, retention (issue 8) ---
+    // Per kind (proposal, feedback, panel_response, public_question); 0 means no deadline / no rule.
+    std::map<std::string, int> acknowledge_days = {{"proposal", 2}, {"feedback", 2}, {"public_question", 2},
+                                                   {"panel_response", 0}};  // working days to take an item up
+    std::map<std::string, int> answer_days = {{"proposal", 10}, {"feedback", 10}, {"public_question", 10},
+                                              {"panel_response", 0}};       // working days to answer it
+    std::map<std::string, int> retention_months = {{"proposal", 0}, {"feedback", 0}, {"public_question", 0},
+                                                   {"panel_response", 0}};  // months, then contact data goes
+    std::string smtp_server;                         // HOST:PORT of the mail relay; empty sends no mail
+    std::string mail_from = "inspel@localhost";      // the From address of mail to residents
+    std::chrono::milliseconds mail_retry_initial{30'000};  // first wait after a failed delivery
+    std::chrono::milliseconds mail_retry_max{3'600'000};   // the wait doubles up to this
+
     bool secure_cookies() const { return public_url.rfind("https://", 0) == 0; }
 };
 

@@ -6,6 +6,7 @@
 #include "server/handlers/intake.hpp"
 #include "server/handlers/operations.hpp"
 #include "server/handlers/search.hpp"
+#include "server/handlers/workspace.hpp"
 
 namespace inspel::server {
 
@@ -22,6 +23,8 @@ app::app(config::settings settings) : settings_(std::move(settings)) {
 
 app::~app() {
     server_.reset();
+    // Mail delivery and retention write through the database, so they stop before it.
+    if (workspace_) workspace_->stop();
     // The indexer writes through the database, so it stops first.
     if (index_) index_->stop();
     if (db_) db_->stop();
@@ -33,10 +36,12 @@ void app::add_routes() {
     handlers::add_search_routes(router_, *index_);
     intake_ = handlers::add_intake_routes(router_, *db_, settings_, metrics_);
     handlers::add_dialogue_routes(router_, *db_);
+    workspace_ = handlers::add_workspace_routes(router_, *db_, *index_, settings_, metrics_);
 }
 
 void app::run(bool handle_signals) {
     server_->run(handle_signals);
+    workspace_->stop();
     index_->stop();
     db_->stop();
 }

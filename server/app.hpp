@@ -16,6 +16,7 @@ namespace inspel::server {
 
 namespace handlers {
 struct intake_area;
+struct workspace_area;
 }
 
 class app {
@@ -44,6 +45,7 @@ private:
     std::unique_ptr<accounts::service> accounts_;
     std::unique_ptr<search::index> index_;
     std::unique_ptr<handlers::intake_area> intake_;
+    std::unique_ptr<handlers::workspace_area> workspace_;
     std::unique_ptr<server> server_;
 };
 

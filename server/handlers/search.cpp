@@ -149,6 +149,10 @@ const std::vector<std::pair<std::string, std::pair<const char*, const char*>>>& 
 
 http_response search_page(const request_context& ctx, search::index& idx) {
     params p = query_of(ctx.target());
+    // How many items a bulk action changed (issue 8): shown once, never carried into links.
+    std::string changed;
+    if (auto c = p.find("changed"); c != p.end()) changed = c->second;
+    p.erase("changed");
     bool en = false;
     if (auto l = p.find("lang"); l != p.end()) en = l->second == "en";
     auto first = [&](const std::string& k) {
@@ -207,6 +211,10 @@ http_response search_page(const request_context& ctx, search::index& idx) {
                              {"tags", it.tags},
                              {"has_tags", !it.tags.empty()}});
         view["items"] = items;
+        // The bulk form (issue 8) posts the selection and comes back to this very search.
+        view["has_items"] = !items.empty();
+        view["return_to"] = href_of(p);
+        if (!changed.empty()) view["changed"] = changed;
         view["page"] = req.page;
         if (req.page > 1) view["prev_href"] = href_of(with_page(p, req.page - 1));
         if (static_cast<std::uint64_t>(req.page) * req.page_size < res.total) view["next_href"] = href_of(with_page(p, req.page + 1));
