@@ -2,6 +2,7 @@
 #include "cli/accounts_commands.hpp"
 #include "cli/args.hpp"
 #include "cli/dialogue_commands.hpp"
+#include "cli/export_command.hpp"
 #include "cli/workspace_commands.hpp"
 #include "common/log.hpp"
 #include "config/config.hpp"
@@ -82,7 +83,7 @@ int reindex(const cli::args& a) {
 // The usage text with the commands of each part filled in.
 std::string usage() {
     std::string text = usage_text;
-    text.replace(text.find("%s"), 2, cli::accounts_usage);
+    text.replace(text.find("%s"), 2, std::string(cli::accounts_usage) + cli::export_usage);
     return text;
 }
 
@@ -110,6 +111,11 @@ int run(int argc, char** argv) {
     if (command == "retention") {
         auto a = cli::parse(argc, argv, 2, {"--config", "--data"}, {"--dry-run"});
         return cli::retention_command(a, load_settings(a));
+    }
+    if (command == "export") {
+        auto a = cli::parse(argc, argv, 2, {"--config", "--data", "--out", "--dialogue", "--date", "--files"},
+                             {"--public"});
+        return cli::export_command(a, load_settings(a));
     }
     if (command == "user" || command == "token") {
         auto a = cli::parse(argc, argv, 2, cli::accounts_flags_with_value, cli::accounts_switches);

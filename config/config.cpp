@@ -230,6 +230,31 @@ const std::vector<setting>& table() {
              s.mail_retry_max = parse_duration(v, milliseconds(1000));
              if (s.mail_retry_max < milliseconds(10)) throw bad_value("must be at least 10ms");
          }},
+        {"export.dir", "INSPEL_EXPORT_DIR", "",
+         "folder for the nightly internal compilations of each dialogue (default DATA/exports)",
+         [](settings& s, const std::string& v) { s.export_dir = v; }},
+        {"export.public_dir", "INSPEL_EXPORT_PUBLIC_DIR", "",
+         "folder for the nightly public compilations (consented items only); empty: none (default empty)",
+         [](settings& s, const std::string& v) { s.export_public_dir = v; }},
+        {"export.time_zone", "INSPEL_EXPORT_TIME_ZONE", "",
+         "tz database zone whose clock times the nightly export (default Europe/Stockholm)",
+         [](settings& s, const std::string& v) {
+             if (v.empty() || v.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") !=
+                                  std::string::npos)
+                 throw bad_value("'" + v + "' is not a time zone name such as Europe/Stockholm");
+             s.export_time_zone = v;
+         }},
+        {"export.time", "INSPEL_EXPORT_TIME", "", "local time of day of the nightly export, HH:MM (default 02:00)",
+         [](settings& s, const std::string& v) {
+             if (v.size() != 5 || v[2] != ':') throw bad_value("'" + v + "' is not a time HH:MM");
+             auto h = parse_integer(v.substr(0, 2), 0, 23), m = parse_integer(v.substr(3, 2), 0, 59);
+             s.export_time = minutes(h * 60 + m);
+         }},
+        {"export.nightly", "INSPEL_EXPORT_NIGHTLY", "", "run the export every night in `serve`: true or false (default true)",
+         [](settings& s, const std::string& v) {
+             if (v != "true" && v != "false") throw bad_value("'" + v + "' is not true or false");
+             s.export_nightly = v == "true";
+         }},
     };
     return t;
 }

@@ -57,6 +57,13 @@ struct settings {
     std::chrono::milliseconds mail_retry_initial{30'000};  // first wait after a failed delivery
     std::chrono::milliseconds mail_retry_max{3'600'000};   // the wait doubles up to this
 
+    // --- nightly export of each dialogue's compiled results (issue 9) ---
+    std::filesystem::path export_dir;                // internal compilations; empty = DATA/exports
+    std::filesystem::path export_public_dir;         // public compilations too, each night; empty = none
+    std::string export_time_zone = "Europe/Stockholm";  // the municipality's zone for the nightly run
+    std::chrono::minutes export_time{2 * 60};        // local time of day of the nightly run (02:00)
+    bool export_nightly = true;                      // `serve` runs the export every night
+
     bool secure_cookies() const { return public_url.rfind("https://", 0) == 0; }
 };
 

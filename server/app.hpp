@@ -4,6 +4,7 @@
 
 #include "accounts/service.hpp"
 #include "config/config.hpp"
+#include "export/nightly.hpp"
 #include "schema/database.hpp"
 #include "search/index.hpp"
 #include "server/metrics.hpp"
@@ -45,6 +46,7 @@ private:
     std::unique_ptr<accounts::service> accounts_;
     std::unique_ptr<search::index> index_;
     std::unique_ptr<handlers::intake_area> intake_;
+    std::unique_ptr<exporting::nightly> nightly_;  // the nightly export, when export_nightly is on
     std::unique_ptr<handlers::workspace_area> workspace_;
     std::unique_ptr<server> server_;
 };
