@@ -1,0 +1,73 @@
+// Files of an export: buffered writing with fsync, SHA-256, and publishing a finished folder.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace inspel::exporting {
+
+// A file written through a large buffer; close() flushes, fsyncs and reports any error. A file not
+// closed (an exception on the way) is closed by the destructor without a sync: the folder it is in
+// is a temporary one that never becomes visible.
+class output_file {
+public:
+    explicit output_file(const std::filesystem::path& path);
+    ~output_file();
+    output_file(const output_file&) = delete;
+    output_file& operator=(const output_file&) = delete;
+
+    void write(std::string_view s);
+    output_file& operator<<(std::string_view s) {
+        write(s);
+        return *this;
+    }
+    void close();
+
+private:
+    std::filesystem::path path_;
+    std::FILE* f_ = nullptr;
+    std::vector<char> buffer_;
+};
+
+// Writes a small file whole (manifest, the nightly's state) and fsyncs it.
+void write_file(const std::filesystem::path& path, std::string_view content);
+
+struct file_digest {
+    std::uint64_t bytes = 0;
+    std::string sha256;  // lower-case hex
+};
+file_digest digest(const std::filesystem::path& path);
+
+void fsync_directory(const std::filesystem::path& dir);
+
+// A fresh hidden folder beside where `final_dir` will be: PARENT/.NAME.tmp-PID-N.
+std::filesystem::path make_temp_folder(const std::filesystem::path& final_dir);
+
+// Moves the finished folder `temp` to `final_dir` atomically: a rename when there is none, an atomic
+// exchange (then removal of the old one) when there is.
+void publish_folder(const std::filesystem::path& temp, const std::filesystem::path& final_dir);
+
+// Removes temporary folders a crashed run left in `slug_dir`.
+void remove_stale_temp_folders(const std::filesystem::path& slug_dir);
+
+// The export folders of one dialogue (OUT/SLUG/YYYY-MM-DD holding a manifest), newest first.
+std::vector<std::filesystem::path> export_folders(const std::filesystem::path& slug_dir);
+
+// The manifest of the newest export of a dialogue, or nullopt.
+std::optional<nlohmann::json> latest_manifest(const std::filesystem::path& slug_dir);
+// The manifest in an export folder, or nullopt when it is missing or unreadable.
+std::optional<nlohmann::json> read_manifest(const std::filesystem::path& folder);
+
+// The media type a file of an export is served with, or "" for a name that is not one of them.
+std::string_view media_type(std::string_view file_name);
+
+// True for YYYY-MM-DD.
+bool is_date_name(std::string_view name);
+
+}  // namespace inspel::exporting
