@@ -470,7 +470,10 @@ void write_report(output_file& out, schema::connection& c, const compilation& co
                 for (std::size_t i = 0; i < q.options.size(); ++i) bars.emplace_back(q.options[i], r.option_counts[i]);
             }
             // Shares of those who answered; a multiple-choice question's shares add up to more than 100 %.
-            qv["chart"] = bar_chart(bars, r.answered, q.text);
+            qv["chart"] = bar_chart(bars, r.answered,
+                                    q.type == dlg::question_type::scale
+                                        ? "Antal svar per steg på skalan, med andel av dem som besvarade frågan"
+                                        : "Antal svar per alternativ, med andel av dem som besvarade frågan");
             qv["multiple"] = q.type == dlg::question_type::multiple_choice;
             if (r.other) qv["other"] = format_count(r.other);
         }
