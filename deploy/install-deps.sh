@@ -18,8 +18,10 @@ build_packages=(
   libkainjow-mustache-dev
   libxlsxwriter-dev
 )
-# The browser tests drive Debian's chromium with playwright-core from npm.
-test_packages=(chromium nodejs npm python3)
+# The browser tests drive Debian's chromium with playwright-core from npm. The intake benchmark
+# (bench/intake) loads the server with wrk, reads the database with sqlite3 and builds the peer's
+# better-sqlite3 from source when no prebuilt binary is at hand (python3, make, g++).
+test_packages=(chromium nodejs npm python3 wrk curl)
 
 case "$what" in
   build) wanted=("${build_packages[@]}") ;;
@@ -52,5 +54,12 @@ if [[ $what != build ]]; then
         $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ) ]]; then
     echo "install-deps: npm ci in tests/browser" >&2
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  # fastify and better-sqlite3 for the peer of the intake benchmark, pinned by its package-lock.json.
+  peer=$(cd "$(dirname "$0")/../bench/peers/fastify-intake" 2>/dev/null && pwd) || exit 0
+  if [[ -f $peer/package.json && ( ! -d $peer/node_modules/better-sqlite3 ||
+        $peer/package-lock.json -nt $peer/node_modules/.package-lock.json ) ]]; then
+    echo "install-deps: npm ci in bench/peers/fastify-intake" >&2
+    (cd "$peer" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
