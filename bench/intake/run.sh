@@ -86,14 +86,17 @@ field() { sed -n "s/.* $2=\([0-9]*\).*/\1/p" "$work/$1.result"; }
 # Real texts: ../shared/data as the issue names it, else the municipal policy texts in ../shared/seeds.
 source=$root/../shared/data
 [[ -d $source ]] || source=$root/../shared/seeds
+source=$(realpath "$source")
 python3 "$here/make_bodies.py" "$source" 2000 >"$work/bodies.jsonl" || fail "could not make request bodies from $source"
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- 1 and 2: Inspel, healthz then intake, one server on a fresh data directory ------------------
 port=$(free_port)
 mkdir -p "$work/inspel"
 # One I/O thread: the server has one core. Rate limit off: all load comes from one address.
 (cd "$work/inspel" && exec env INSPEL_RATE_LIMIT=0 INSPEL_THREADS=1 INSPEL_DATA="$work/inspel/data" \
-  INSPEL_LISTEN="127.0.0.1:$port" INSPEL_EXPORT_NIGHTLY=false taskset -c 0 "$binary" serve 2>"$work/inspel.log") &
+  INSPEL_LISTEN="127.0.0.1:$port" taskset -c 0 "$binary" serve 2>"$work/inspel.log") &
 server_pid=$!
 wait_ready "http://127.0.0.1:$port/healthz" "$work/inspel.log"
 load ceiling "http://127.0.0.1:$port" get /healthz
@@ -101,6 +104,7 @@ load intake "http://127.0.0.1:$port" post "$work/bodies.jsonl"
 metrics=$(curl -fs "http://127.0.0.1:$port/metrics") || fail "GET /metrics failed"
 commits=$(awk '$1 == "inspel_db_commits_total" {print int($2)}' <<<"$metrics")
 jobs=$(awk '$1 == "inspel_db_jobs_committed_total" {print int($2)}' <<<"$metrics")
+backlog=$(awk '$1 == "inspel_index_outbox_backlog" {print int($2)}' <<<"$metrics")
 stop_server
 inspel_rows=$(sqlite3 "$work/inspel/data/inspel.db" 'SELECT count(*) FROM submissions')
 
@@ -120,6 +124,7 @@ ms() { awk -v us="$(field "$1" "$2")" 'BEGIN {printf "%.2f", us / 1000}'; }
 ceiling_rate=$(rate ceiling) intake_rate=$(rate intake) peer_rate=$(rate peer)
 echo
 echo "Intake benchmark: wrk -t1 -c$connections -d${duration}s on core 1, server on core 0, texts from $source"
+echo "load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) cores; other work shares core 0)"
 printf '%-34s %12s %10s %10s %10s\n' "" "accepted/s" "p50 ms" "p99 ms" "refused"
 for n in ceiling intake peer; do
   case $n in
@@ -140,6 +145,7 @@ printf 'intake / peer     %6.1f x   target >= 10 x   %s\n' "$(awk -v a="$intake_
 printf 'intake p99        %6s ms  target < 5 ms    %s\n' "$p99" "$(verdict "$p99 < 5")"
 printf 'group commit: %s writes in %s commits (%s per commit)\n' "$jobs" "$commits" \
   "$(awk -v j="$jobs" -v c="$commits" 'BEGIN {printf "%.1f", c ? j / c : 0}')"
+printf 'search index: %s submissions still to index when the load stopped\n' "$backlog"
 
 # --- what must hold whatever the figures -------------------------------------------------------
 status=0

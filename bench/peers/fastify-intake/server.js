@@ -131,13 +131,13 @@ function validate(doc) {
     return errors.length ? { errors } : { submission: out };
 }
 
-// Crockford base32, 100 bits in four groups of five, as Inspel's receipts.
+// Crockford base32, 80 bits from the OS CSPRNG in four groups of four, as Inspel's receipts.
 const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 function receipt() {
-    const bytes = crypto.randomBytes(20);
+    const bytes = crypto.randomBytes(16);
     let s = '';
-    for (let i = 0; i < 20; ++i) {
-        if (i && i % 5 === 0) s += '-';
+    for (let i = 0; i < 16; ++i) {
+        if (i && i % 4 === 0) s += '-';
         s += alphabet[bytes[i] & 31];
     }
     return s;
