@@ -30,5 +30,9 @@ sanitize: deps
 	cmake --build build-sanitize -j $(JOBS)
 	cd build-sanitize && ctest --output-on-failure -j $(JOBS) -LE no-sanitize
 
+# The intake load benchmark of issue 4: wrk against the server and the fastify peer, about a minute.
+bench: build
+	bench/intake/run.sh --binary $(BUILD)/inspel
+
 clean:
 	rm -rf $(BUILD) build-sanitize
