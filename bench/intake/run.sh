@@ -35,6 +35,7 @@ done
 
 peer_dir=$root/bench/peers/fastify-intake
 fail() { echo "bench/intake: $*" >&2; exit 1; }
+binary=$(realpath -m "$binary")
 [[ -x $binary ]] || fail "no inspel executable at $binary (build it first, or pass --binary)"
 command -v wrk >/dev/null || fail "wrk is missing: run deploy/install-deps.sh test (or apt-get install wrk)"
 for tool in taskset curl sqlite3 python3 node; do
