@@ -43,6 +43,7 @@ json receipt_status::to_json() const {
               {"dialogue", nullptr}};
     if (answer) j["answer"] = {{"text", *answer}, {"answered_at", answered_at ? json(*answered_at) : json(nullptr)}};
     if (dialogue_slug) j["dialogue"] = {{"slug", *dialogue_slug}, {"title", dialogue_title.value_or("")}};
+    j["routing"] = routing;
     return j;
 }
 
@@ -148,11 +149,16 @@ void intake::store(schema::connection& c, const submission& item, const std::opt
         in_use u(st.insert_outbox);
         st.insert_outbox.bind(1, id).bind(2, received_at).run();
     }
+    // Triage (issue 7): decided here, in the same transaction, so the answer already knows the outcome.
+    routing::item to_route{std::string(name_of(item.kind)), dialogue_id,
+                           item.title_redacted.value_or("") + "\n" + item.body_redacted.value_or(""), item.area};
+    routing::decision routed = routing::route_new(c, routing_.get(c, now), id, to_route, received_at);
     out.response = {{"id", id},
                     {"receipt", receipt},
                     {"status", "received"},
                     {"kind", name_of(item.kind)},
-                    {"received_at", received_at}};
+                    {"received_at", received_at},
+                    {"routing", routing::resident_view(routing::to_string(routed.result), routed.explanation.dump())}};
     if (key) {
         in_use u(st.insert_key);
         st.insert_key.bind(1, key->key).bind(2, key->request_hash).bind(3, id).bind(4, out.response.dump()).bind(5, received_at);
@@ -164,15 +170,17 @@ void intake::store(schema::connection& c, const submission& item, const std::opt
 std::optional<receipt_status> intake::find_receipt(const std::string& receipt) {
     return db_.read([&](schema::connection& c) -> std::optional<receipt_status> {
         auto st = c.prepare(
-            "SELECT s.receipt, s.kind, s.status, s.received_at, s.updated_at, s.answer, s.answered_at, d.slug, d.title "
-            "FROM submissions s LEFT JOIN dialogues d ON d.id = s.dialogue_id WHERE s.receipt = ?");
+            "SELECT s.receipt, s.kind, s.status, s.received_at, s.updated_at, s.answer, s.answered_at, d.slug, d.title, "
+            "coalesce(s.routing_outcome, ''), s.routing_explanation FROM submissions s LEFT JOIN dialogues d ON d.id = s.dialogue_id WHERE s.receipt = ?");
         st.bind(1, receipt);
         if (!st.step()) return std::nullopt;
         auto k = kind_from(st.text(1));
         if (!k) throw std::runtime_error("a stored submission has an unknown kind");
-        return receipt_status{st.text(0),          *k,                    st.text(2),          st.text(3),
-                              st.text(4),          st.optional_text(5), st.optional_text(6), st.optional_text(7),
-                              st.optional_text(8)};
+        receipt_status r{st.text(0),          *k,                    st.text(2),          st.text(3),
+                         st.text(4),          st.optional_text(5), st.optional_text(6), st.optional_text(7),
+                         st.optional_text(8)};
+        r.routing = routing::resident_view(st.text(9), st.optional_text(10));
+        return r;
     });
 }
 

@@ -27,6 +27,7 @@
 
 #include "ingest/dialogue_gate.hpp"
 #include "ingest/submission.hpp"
+#include "routing/store.hpp"
 #include "schema/database.hpp"
 
 #include <nlohmann/json.hpp>
@@ -69,6 +70,8 @@ struct receipt_status {
     std::string status, received_at, updated_at;
     std::optional<std::string> answer, answered_at;
     std::optional<std::string> dialogue_slug, dialogue_title;
+    // Triage (issue 7): what became of an item outside its dialogue's purpose (action, notice), or null.
+    nlohmann::json routing = nullptr;
 
     nlohmann::json to_json() const;
 };
@@ -99,6 +102,8 @@ private:
     schema::database& db_;
     // Prepared once on the writer thread and used only there.
     std::unique_ptr<statements> statements_;
+    // Triage (issue 7): every new item is routed in the transaction that stores it.
+    routing::cache routing_;
     std::chrono::steady_clock::time_point next_prune_{};
 };
 

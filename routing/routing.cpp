@@ -60,6 +60,24 @@ std::string_view kind_handling(std::string_view kind) {
     return "feedback_handling";
 }
 
+std::string handling_sentence(std::string_view action, const std::optional<std::string>& department,
+                              std::string_view lang) {
+    bool en = lang == "en";
+    if (action == "forward_to_feedback")
+        return en ? "It is handled as ordinary feedback to the municipality."
+                  : "Det hanteras som en vanlig synpunkt till kommunen.";
+    if (action == "forward_to_department")
+        return en ? "It is forwarded to " + department.value_or("the responsible department") + "."
+                  : "Det skickas vidare till " + department.value_or("den ansvariga förvaltningen") + ".";
+    if (action == "register_as_proposal")
+        return en ? "It is registered as a citizens' proposal (medborgarförslag)."
+                  : "Det registreras som ett medborgarförslag.";
+    if (action == "answer_directly")
+        return en ? "An official answers you directly." : "En handläggare svarar dig direkt.";
+    return en ? "It is kept with the dialogue but is not counted in its results."
+              : "Det sparas hos dialogen men räknas inte in i dess resultat.";
+}
+
 std::map<std::string, int> analyse(std::string_view text, std::string_view language) {
     std::map<std::string, int> out;
     if (text.empty()) return out;

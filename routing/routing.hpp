@@ -138,6 +138,10 @@ private:
 // The rule's outcome for an item judged outside a dialogue: its action, department and notice.
 void apply_outside_rule(const dialogue_profile& d, decision& out);
 
+// One sentence for the resident saying where an item outside the purpose goes, in "sv" or "en".
+std::string handling_sentence(std::string_view action, const std::optional<std::string>& department,
+                              std::string_view lang);
+
 // Content terms of a text as the routing sees them: folded, lower-cased, stop words dropped, stemmed
 // for `language`; term -> occurrences.
 std::map<std::string, int> analyse(std::string_view text, std::string_view language);

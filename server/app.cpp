@@ -7,6 +7,7 @@
 #include "server/handlers/intake.hpp"
 #include "server/handlers/operations.hpp"
 #include "server/handlers/search.hpp"
+#include "server/handlers/triage.hpp"
 #include "server/handlers/workspace.hpp"
 
 namespace inspel::server {
@@ -49,6 +50,7 @@ void app::add_routes() {
     handlers::add_dialogue_routes(router_, *db_);
     handlers::add_export_routes(router_, *db_, exporting::nightly_settings_from(settings_).out_dir);
     workspace_ = handlers::add_workspace_routes(router_, *db_, *index_, settings_, metrics_);
+    handlers::add_triage_routes(router_, *db_);
 }
 
 void app::run(bool handle_signals) {

@@ -5,6 +5,7 @@
 #include "ingest/limits.hpp"
 #include "ingest/messages.hpp"
 #include "ingest/receipt.hpp"
+#include "routing/routing.hpp"
 #include "server/auth.hpp"
 #include "server/handlers/dialogues.hpp"
 #include "server/templates.hpp"
@@ -609,6 +610,14 @@ http_response receipt_page(intake_area& area, const request_context& ctx) {
     if (found->dialogue_slug) v["for_dialogue"] = {{"slug", *found->dialogue_slug}, {"title", found->dialogue_title.value_or("")}};
     if (found->answer)
         v["answer"] = {{"text", *found->answer}, {"answered_at", ingest::swedish_time(found->answered_at.value_or(""))}};
+    if (found->routing.is_object()) {
+        const json& r = found->routing;
+        std::optional<std::string> department;
+        if (r["department"].is_string()) department = r["department"].get<std::string>();
+        v["outside_purpose"] = {{"notice", r["notice"].is_string() ? r["notice"] : json("")},
+                                {"handling", routing::handling_sentence(r.value("action", "keep"), department,
+                                                                        l == lang::en ? "en" : "sv")}};
+    }
     return html_response(http::status::ok, render_page("receipt", v));
 }
 
