@@ -285,7 +285,9 @@ BOOST_AUTO_TEST_CASE(the_public_export_has_no_personal_data_and_only_consented_i
     BOOST_TEST((exported_ids == allowed));
     BOOST_TEST(r["participation"]["items"] == allowed.size());
     BOOST_TEST(r["participation"]["total_received"] == f.items.size());
-    for (const auto& row : inspect(folder)["csv"]["rows"]) BOOST_TEST(allowed.count(std::stoll(row["id"].get<std::string>())));
+    // Kept in a variable: a range-for over a member of a temporary would read freed memory.
+    auto inspected = inspect(folder);
+    for (const auto& row : inspected["csv"]["rows"]) BOOST_TEST(allowed.count(std::stoll(row["id"].get<std::string>())));
     for (const auto& it : r["items"]) {
         BOOST_TEST(!it.contains("status"));
         BOOST_TEST(!it.contains("has_contact"));
