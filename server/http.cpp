@@ -33,6 +33,14 @@ http_response text_response(http::status status, std::string body, std::string_v
     return res;
 }
 
+http_response see_other(std::string_view location) {
+    http_response res{http::status::see_other, 11};
+    res.set(http::field::location, location);
+    res.set(http::field::cache_control, "no-store");
+    res.prepare_payload();
+    return res;
+}
+
 http_response error_response(std::string_view target, http::status status, std::string_view code,
                              std::string_view message, std::string_view field) {
     if (is_api_path(target)) {

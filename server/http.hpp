@@ -22,6 +22,9 @@ http_response json_response(http::status status, const nlohmann::json& body);
 http_response html_response(http::status status, std::string body);
 http_response text_response(http::status status, std::string body, std::string_view content_type);
 
+// 303 See Other to `location`: where a form post sends the browser next.
+http_response see_other(std::string_view location);
+
 // {"error":{"code","message","field"}} for the API, a small HTML page elsewhere.
 http_response error_response(std::string_view target, http::status status, std::string_view code,
                              std::string_view message, std::string_view field = {});

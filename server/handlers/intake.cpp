@@ -336,13 +336,6 @@ json created_body(json response) {
     return response;
 }
 
-http_response see_other(const std::string& location) {
-    http_response res{http::status::see_other, 11};
-    res.set(http::field::location, location);
-    res.set(http::field::cache_control, "no-store");
-    return res;
-}
-
 bool media_type_is(std::string_view header, std::string_view wanted) {
     std::string_view type = header.substr(0, header.find(';'));
     while (!type.empty() && type.back() == ' ') type.remove_suffix(1);

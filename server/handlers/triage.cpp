@@ -23,14 +23,6 @@ std::optional<std::int64_t> parse_id(std::string_view s) {
     return id;
 }
 
-http_response see_other(const std::string& location) {
-    http_response res{http::status::see_other, 11};
-    res.set(http::field::location, location);
-    res.set(http::field::cache_control, "no-store");
-    res.prepare_payload();
-    return res;
-}
-
 // Runs the override on the writer and answers after the commit with `render`.
 void override_then(schema::database& db, std::string target, std::int64_t id, routing::override_request req,
                    std::function<http_response(const routing::override_result&)> render, responder respond) {

@@ -71,14 +71,6 @@ http_response invalid(std::string_view target, const ws::problem& p) {
     return error_response(target, http::status::unprocessable_entity, "invalid", p.message, p.field);
 }
 
-http_response see_other(const std::string& location) {
-    http_response res{http::status::see_other, 11};
-    res.set(http::field::location, location);
-    res.set(http::field::cache_control, "no-store");
-    res.prepare_payload();
-    return res;
-}
-
 // Runs `apply` on the writer and answers with `render(result)` after the commit. `render` runs on
 // the writer thread, so it only formats (or, for a rare refused form, reads one item again).
 template <class R>
