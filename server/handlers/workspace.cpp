@@ -467,6 +467,22 @@ void item_form(schema::database& db, const config::settings& settings, request_c
 // --- bulk ---------------------------------------------------------------------------------------
 
 // The ids a bulk request names: {"ids": [...]} or {"query": "...", "filters": {...}} over the index.
+// The item named in the path and the {"text": "..."} body of a note or an answer.
+struct item_text {
+    std::int64_t id;
+    std::string text;
+};
+std::variant<item_text, http_response> item_text_of(const request_context& ctx) {
+    auto id = parse_id(ctx.param("id"));
+    if (!id) return error_response(ctx.target(), http::status::not_found, "not_found", "no such item");
+    auto body = json_body(ctx);
+    if (auto* res = std::get_if<http_response>(&body)) return std::move(*res);
+    const json& b = std::get<json>(body);
+    if (!b.contains("text") || !b["text"].is_string() || b.size() != 1)
+        return invalid(ctx.target(), {"text", "send {\"text\": \"...\"}"});
+    return item_text{*id, b["text"].get<std::string>()};
+}
+
 std::variant<std::vector<std::int64_t>, ws::problem> bulk_ids(search::index& idx, const json& body) {
     if (body.contains("ids")) {
         if (body.contains("query") || body.contains("filters")) return ws::problem{"ids", "Give either ids or a query, not both."};
@@ -715,20 +731,16 @@ std::unique_ptr<workspace_area> add_workspace_routes(router& r, schema::database
           runs_on::worker, access::official);
 
     r.add(http::verb::post, "/api/v1/submissions/{id}/notes", handler([&a](request_context ctx, responder respond) {
-              auto id = parse_id(ctx.param("id"));
-              if (!id) return respond(error_response(ctx.target(), http::status::not_found, "not_found", "no such item"));
-              auto body = json_body(ctx);
-              if (auto* res = std::get_if<http_response>(&body)) return respond(std::move(*res));
-              const json& b = std::get<json>(body);
-              if (!b.contains("text") || !b["text"].is_string() || b.size() != 1)
-                  return respond(invalid(ctx.target(), {"text", "send {\"text\": \"...\"}"}));
+              auto req = item_text_of(ctx);
+              if (auto* res = std::get_if<http_response>(&req)) return respond(std::move(*res));
+              item_text& in = std::get<item_text>(req);
               std::string target(ctx.target());
               write_then<ws::outcome>(
                   a.db, target,
-                  [id = *id, text = b["text"].get<std::string>(), who = actor_of(ctx)](schema::connection& c) {
+                  [id = in.id, text = std::move(in.text), who = actor_of(ctx)](schema::connection& c) {
                       return ws::add_note(c, id, text, who, now_iso());
                   },
-                  [target, id = *id](ws::outcome& o) {
+                  [target, id = in.id](ws::outcome& o) {
                       if (!o.ok()) return refusal(target, o);
                       return json_response(http::status::created, {{"id", o.id}, {"submission", id}});
                   },
@@ -737,21 +749,17 @@ std::unique_ptr<workspace_area> add_workspace_routes(router& r, schema::database
           runs_on::worker, access::official);
 
     r.add(http::verb::post, "/api/v1/submissions/{id}/answer", handler([&a](request_context ctx, responder respond) {
-              auto id = parse_id(ctx.param("id"));
-              if (!id) return respond(error_response(ctx.target(), http::status::not_found, "not_found", "no such item"));
-              auto body = json_body(ctx);
-              if (auto* res = std::get_if<http_response>(&body)) return respond(std::move(*res));
-              const json& b = std::get<json>(body);
-              if (!b.contains("text") || !b["text"].is_string() || b.size() != 1)
-                  return respond(invalid(ctx.target(), {"text", "send {\"text\": \"...\"}"}));
+              auto req = item_text_of(ctx);
+              if (auto* res = std::get_if<http_response>(&req)) return respond(std::move(*res));
+              item_text& in = std::get<item_text>(req);
               std::string target(ctx.target());
               ws::answer_options mail{!a.settings.smtp_server.empty(), a.settings.public_url};
               write_then<ws::outcome>(
                   a.db, target,
-                  [id = *id, text = b["text"].get<std::string>(), who = actor_of(ctx), mail](schema::connection& c) {
+                  [id = in.id, text = std::move(in.text), who = actor_of(ctx), mail](schema::connection& c) {
                       return ws::answer(c, id, text, who, now_iso(), mail);
                   },
-                  [target, id = *id](ws::outcome& o) {
+                  [target, id = in.id](ws::outcome& o) {
                       if (!o.ok()) return refusal(target, o);
                       return json_response(http::status::ok, {{"id", id}, {"status", "answered"}, {"mail_queued", o.mail_queued}});
                   },
