@@ -69,9 +69,19 @@ corpus load_corpus(const fs::path& dir) {
 }
 
 corpus default_corpus(const fs::path& source_dir) {
+    // Both folders: ../shared/data may hold only part of its sets on a given machine, and the
+    // municipal texts of ../shared/seeds are the register residents and officials write in.
+    corpus c = load_corpus(source_dir / ".." / "shared" / "seeds");
     fs::path data = source_dir / ".." / "shared" / "data";
-    if (fs::exists(data)) return load_corpus(data);
-    return load_corpus(source_dir / ".." / "shared" / "seeds");
+    if (fs::exists(data)) {
+        corpus d = load_corpus(data);
+        c.sentences.insert(c.sentences.end(), d.sentences.begin(), d.sentences.end());
+        std::set<std::string> words(c.words.begin(), c.words.end());
+        words.insert(d.words.begin(), d.words.end());
+        c.words.assign(words.begin(), words.end());
+        c.source = d.source + " and " + c.source;
+    }
+    return c;
 }
 
 synthetic_item item_maker::next() {

@@ -21,7 +21,7 @@ struct corpus {
 // Reads every *.txt under `dir` (recursively) and *.jsonl "text"/"question"/"sentence" fields.
 corpus load_corpus(const std::filesystem::path& dir);
 
-// The default: ../shared/data if present, else ../shared/seeds, relative to the source tree.
+// The default: ../shared/seeds, and ../shared/data where present, relative to the source tree.
 corpus default_corpus(const std::filesystem::path& source_dir);
 
 struct synthetic_item {
