@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <set>
 
 namespace inspel::routing {
@@ -31,9 +32,6 @@ const std::set<std::string, std::less<>> stop_words = {
     "should", "could", "can", "will", "there", "what", "which", "who", "how", "when", "more", "also", "very",
 };
 
-// Weight of a term in a profile beyond its idf: occurrences add little after the first (log damping),
-// so one purpose text repeating a word does not drown the rest.
-double damp(double count) { return 1.0 + std::log1p(count); }
 
 }  // namespace
 
@@ -120,84 +118,123 @@ dialogue_profile profile_of(std::int64_t id, const dialogue::dialogue& d, bool o
 }
 
 router::router(std::vector<dialogue_profile> dialogues, thresholds t) : inputs_(std::move(dialogues)), limits_(t) {
-    auto build = [&](const dialogue_profile& d, bool negative) {
-        profile p;
-        p.id = d.id;
-        p.language = d.language;
-        std::map<std::string, double> counts;
-        auto add = [&](std::string_view text, double w) {
-            for (const auto& [term, n] : analyse(text, d.language)) counts[term] += w * n;
-        };
-        if (!negative) {
-            for (const auto& t : d.texts) add(t, 1.0);
-            for (const auto& k : d.keywords) add(k, limits_.keyword_weight);
-            for (const auto& c : d.confirmed) add(c, limits_.learned_weight);
-        } else {
-            for (const auto& r : d.rejected) add(r, 1.0);
+    auto add = [](model& m, const std::map<std::string, int>& terms, double w) {
+        for (const auto& [term, n] : terms) {
+            m.count[term] += w * n;
+            m.total += w * n;
         }
-        for (const auto& [term, c] : counts) {
-            p.weight[term] = damp(c);
-            p.stems_by_length.push_back(term);
-        }
-        std::sort(p.stems_by_length.begin(), p.stems_by_length.end(),
-                  [](const auto& a, const auto& b) { return a.size() > b.size(); });
-        return p;
     };
     for (const auto& d : inputs_) {
-        profiles_.push_back(build(d, false));
-        negatives_.push_back(build(d, true));
+        model m;
+        for (const auto& text : d.texts) add(m, analyse(text, d.language), 1.0);
+        for (const auto& k : d.keywords) add(m, analyse(k, d.language), limits_.keyword_weight);
+        for (const auto& c : d.confirmed) add(m, analyse(c, d.language), limits_.learned_weight);
+        for (const auto& r : d.rejected) add(outside_, analyse(r, d.language), limits_.learned_weight);
+        outside_taught_ += d.rejected.size();
+        dialogues_.push_back(std::move(m));
     }
-    // idf over the dialogue profiles: a term in every profile weighs least, but never nothing, so a
-    // single dialogue still scores (N = 1 gives every term the same weight).
-    std::map<std::string, int> df;
-    for (const auto& p : profiles_)
-        for (const auto& [term, w] : p.weight) ++df[term];
-    double n = static_cast<double>(profiles_.size());
-    for (const auto& [term, f] : df) idf_[term] = std::log((n + 1.0) / f) + 1.0;
+    for (const auto& m : dialogues_)
+        for (const auto& [term, c] : m.count) background_.count[term] += c, background_.total += c;
+    for (const auto& [term, c] : outside_.count) background_.count[term] += c, background_.total += c;
+    for (const auto& [term, c] : background_.count) stems_by_length_.push_back(term);
+    std::stable_sort(stems_by_length_.begin(), stems_by_length_.end(),
+                     [](const auto& a, const auto& b) { return a.size() > b.size(); });
 }
 
-const router::profile* router::find(std::int64_t id) const {
-    for (const auto& p : profiles_)
-        if (p.id == id) return &p;
-    return nullptr;
+std::optional<std::size_t> router::index_of(std::int64_t dialogue) const {
+    for (std::size_t i = 0; i < inputs_.size(); ++i)
+        if (inputs_[i].id == dialogue) return i;
+    return std::nullopt;
 }
 
-double router::score_against(const profile& p, const std::map<std::string, int>& item_terms,
-                             std::vector<std::string>* terms) const {
-    if (p.weight.empty()) return 0.0;
-    double unseen = std::log(static_cast<double>(profiles_.size()) + 1.0) + 1.0;  // idf of a term no profile has
-    double total = 0, matched = 0;
-    std::vector<std::pair<double, std::string>> hits;
-    for (const auto& [term, count] : item_terms) {
-        auto idf = idf_.find(term);
-        double w = idf == idf_.end() ? unseen : idf->second;
-        total += w;
-        if (p.weight.contains(term)) {
-            matched += w;
-            hits.emplace_back(w * p.weight.at(term), term);
+std::map<std::string, int> router::analyse_known(std::string_view text, std::string_view language) const {
+    std::map<std::string, int> out;
+    for (const auto& [term, n] : analyse(text, language)) {
+        if (background_.count.contains(term)) {
+            out[term] += n;
             continue;
         }
-        // A compound: the item's word begins or ends with a profile stem ("cykelbanor" ~ "cykel").
-        for (const auto& s : p.stems_by_length) {
+        // An unknown compound stands for its longest known head or tail ("cykelbanor" ~ "cykel").
+        std::string known = term;
+        for (const auto& s : stems_by_length_) {
             if (s.size() < limits_.compound_min || s.size() >= term.size()) continue;
             if (term.starts_with(s) || term.ends_with(s)) {
-                matched += w / 2;
-                hits.emplace_back(w / 2, term);
+                known = s;
                 break;
             }
         }
+        out[known] += n;
     }
-    if (terms) {
-        std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-        for (std::size_t i = 0; i < hits.size() && i < 8; ++i) terms->push_back(hits[i].second);
+    return out;
+}
+
+double router::log_likelihood(const model& m, const std::map<std::string, int>& terms) const {
+    double vocabulary = static_cast<double>(background_.count.size()) + 1.0;
+    double sum = 0;
+    for (const auto& [term, n] : terms) {
+        auto b = background_.count.find(term);
+        // A word no class has seen is equally unlikely under every class: it tells nothing.
+        if (b == background_.count.end()) continue;
+        // The dialogues lean towards all known text; the outside class, which stands for whatever
+        // else residents write, towards no word in particular.
+        double prior = &m == &outside_ ? 1.0 / vocabulary : (b->second + 1.0) / (background_.total + vocabulary);
+        auto c = m.count.find(term);
+        double own = c == m.count.end() ? 0.0 : c->second;
+        double p = (own + limits_.prior_weight * prior) / (m.total + limits_.prior_weight);
+        sum += n * std::log(p);
     }
-    return total > 0 ? matched / total : 0.0;
+    return sum;
+}
+
+std::vector<std::string> router::telling_terms(const model& m, const std::map<std::string, int>& terms) const {
+    std::vector<std::pair<double, std::string>> ranked;
+    for (const auto& [term, n] : terms) {
+        auto c = m.count.find(term);
+        auto b = background_.count.find(term);
+        if (c == m.count.end() || b == background_.count.end()) continue;
+        // How much more often the class uses the word than all text does.
+        double lift = (c->second / m.total) / (b->second / background_.total);
+        // Words the class uses no more than all text does decide nothing, unless it is the only
+        // class there is (then every shared word is the evidence).
+        if (lift > 1.0 - 1e-9) ranked.emplace_back(lift * c->second * n, term);
+    }
+    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < ranked.size() && i < 8; ++i) out.push_back(ranked[i].second);
+    return out;
+}
+
+std::vector<double> router::posteriors(const item& it) const {
+    std::vector<double> log_post;
+    // Each dialogue analyses the item in its own language; the outside class in the first one's.
+    std::map<std::string, std::map<std::string, int>> by_language;
+    auto terms_in = [&](const std::string& language) -> const std::map<std::string, int>& {
+        auto f = by_language.find(language);
+        if (f == by_language.end()) f = by_language.emplace(language, analyse_known(it.text, language)).first;
+        return f->second;
+    };
+    for (std::size_t i = 0; i < inputs_.size(); ++i)
+        log_post.push_back(log_likelihood(dialogues_[i], terms_in(inputs_[i].language)) / limits_.evidence_scale);
+    // A dialogue that shares not one word with the item has no evidence for it at all.
+    std::vector<bool> shares(inputs_.size(), false);
+    for (std::size_t i = 0; i < inputs_.size(); ++i)
+        for (const auto& [term, n] : terms_in(inputs_[i].language))
+            if (dialogues_[i].count.contains(term)) shares[i] = true;
+    std::string outside_language = inputs_.empty() ? "sv" : inputs_.front().language;
+    log_post.push_back(log_likelihood(outside_, terms_in(outside_language)) / limits_.evidence_scale);
+    double top = *std::max_element(log_post.begin(), log_post.end());
+    for (std::size_t i = 0; i < log_post.size(); ++i)
+        log_post[i] = i < shares.size() && !shares[i] ? 0.0 : std::exp(log_post[i] - top);
+    double sum = std::accumulate(log_post.begin(), log_post.end(), 0.0);
+    for (auto& l : log_post) l /= sum;
+    return log_post;
 }
 
 double router::score(const item& it, std::int64_t dialogue, std::vector<std::string>* terms) const {
-    const profile* p = find(dialogue);
-    if (!p) return 0.0;
-    return score_against(*p, analyse(it.text, p->language), terms);
+    auto i = index_of(dialogue);
+    if (!i) return 0.0;
+    if (terms) *terms = telling_terms(dialogues_[*i], analyse_known(it.text, inputs_[*i].language));
+    return posteriors(it)[*i];
 }
 
 void apply_outside_rule(const dialogue_profile& d, decision& out) {
@@ -214,18 +251,18 @@ void apply_outside_rule(const dialogue_profile& d, decision& out) {
 decision router::decide(const item& it) const {
     decision out;
     json expl = {{"version", version}, {"decided_by", "machine"}, {"terms", json::array()}};
-    expl["thresholds"] = {{"accept", limits_.accept}, {"reject", limits_.reject}, {"margin", limits_.margin}};
+    expl["thresholds"] = {{"accept", limits_.accept}, {"reject", limits_.reject}};
 
-    // Every dialogue's score, with its terms, for the explanation and the margins.
+    // Every dialogue's score, with its terms, for the explanation and the suggestions.
     struct scored {
         std::size_t index;
         double score;
         std::vector<std::string> terms;
     };
     std::vector<scored> all;
-    for (std::size_t i = 0; i < profiles_.size(); ++i) {
-        scored s{i, 0.0, {}};
-        s.score = score_against(profiles_[i], analyse(it.text, profiles_[i].language), &s.terms);
+    auto post = posteriors(it);
+    for (std::size_t i = 0; i < inputs_.size(); ++i) {
+        scored s{i, post[i], telling_terms(dialogues_[i], analyse_known(it.text, inputs_[i].language))};
         const auto& areas = inputs_[i].areas;
         if (it.area && !areas.empty()) {
             auto folded = search::lower(*it.area);
@@ -234,37 +271,30 @@ decision router::decide(const item& it) const {
         }
         all.push_back(std::move(s));
     }
+    double outside_score = post.back();
     json scores = json::object();
     for (const auto& s : all) scores[inputs_[s.index].slug] = std::round(s.score * 1000) / 1000;
     expl["scores"] = scores;
+    expl["outside_score"] = std::round(outside_score * 1000) / 1000;
 
-    // The best open dialogue other than `except`.
-    auto best_other = [&](std::optional<std::size_t> except) -> const scored* {
+    // The best open dialogue other than `except`, when it clears the accept threshold.
+    auto clear_match = [&](std::optional<std::size_t> except) -> const scored* {
         const scored* best = nullptr;
         for (const auto& s : all)
             if ((!except || s.index != *except) && inputs_[s.index].open && (!best || s.score > best->score)) best = &s;
-        return best;
-    };
-    auto clearly_wins = [&](const scored& a, const scored* b) {
-        return a.score >= limits_.accept && (!b || a.score >= limits_.margin * b->score);
+        return best && best->score >= limits_.accept ? best : nullptr;
     };
 
     if (!it.dialogue) {
         out.result = outcome::no_dialogue;
         out.action = std::string(kind_handling(it.kind));
-        const scored* best = best_other(std::nullopt);
-        const scored* second = nullptr;
-        if (best)
-            for (const auto& s : all)
-                if (&s != best && inputs_[s.index].open && (!second || s.score > second->score)) second = &s;
-        if (best && clearly_wins(*best, second)) {
+        if (const scored* best = clear_match(std::nullopt)) {
             out.dialogue = inputs_[best->index].id;
             out.score = best->score;
             expl["terms"] = best->terms;
             expl["suggested"] = inputs_[best->index].slug;
             expl["rule"] = "no_dialogue.suggested";
         } else {
-            out.score = best ? std::optional(best->score) : std::nullopt;
             expl["rule"] = "no_dialogue.by_kind";
         }
         out.explanation = std::move(expl);
@@ -272,16 +302,13 @@ decision router::decide(const item& it) const {
     }
 
     out.dialogue = *it.dialogue;
-    std::optional<std::size_t> mine;
-    for (std::size_t i = 0; i < inputs_.size(); ++i)
-        if (inputs_[i].id == *it.dialogue) mine = i;
-
     if (it.kind == "panel_response") {
         out.result = outcome::in_purpose;
         expl["rule"] = "panel_response";
         out.explanation = std::move(expl);
         return out;
     }
+    auto mine = index_of(*it.dialogue);
     if (!mine) {
         // The dialogue is not among those the caller knows (it closed between admission and now):
         // a person decides.
@@ -295,29 +322,25 @@ decision router::decide(const item& it) const {
     const dialogue_profile& d = inputs_[*mine];
     out.score = own.score;
     expl["terms"] = own.terms;
-    auto item_terms = analyse(it.text, d.language);
 
-    if (item_terms.empty()) {
+    if (analyse(it.text, d.language).empty()) {
         out.result = outcome::needs_review;
         expl["rule"] = "no_content_words";
-    } else if (double neg = score_against(negatives_[*mine], item_terms, nullptr);
-               !d.rejected.empty() && neg > own.score && neg >= limits_.reject) {
+    } else if (own.score >= limits_.accept) {
+        out.result = outcome::in_purpose;
+        expl["rule"] = "score_at_or_above_accept";
+    } else if (outside_taught_ > 0 && outside_score > own.score && outside_score >= limits_.accept) {
+        // Officials have moved items like this one out before.
         apply_outside_rule(d, out);
         expl["rule"] = "learned_outside";
-        expl["learned_score"] = std::round(neg * 1000) / 1000;
-    } else if (own.score >= limits_.accept) {
-        const scored* other = best_other(mine);
-        if (other && clearly_wins(*other, &own)) {
-            apply_outside_rule(d, out);
-            expl["rule"] = "better_match_elsewhere";
-            expl["suggested"] = inputs_[other->index].slug;
-        } else {
-            out.result = outcome::in_purpose;
-            expl["rule"] = "score_at_or_above_accept";
-        }
+        expl["terms"] = telling_terms(outside_, analyse_known(it.text, d.language));
     } else if (own.score < limits_.reject) {
         apply_outside_rule(d, out);
         expl["rule"] = "score_below_reject";
+        if (const scored* other = clear_match(mine)) {
+            expl["rule"] = "better_match_elsewhere";
+            expl["suggested"] = inputs_[other->index].slug;
+        }
     } else {
         out.result = outcome::needs_review;
         expl["rule"] = "uncertain_band";

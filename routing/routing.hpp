@@ -7,27 +7,30 @@
 // open dialogues and what officials taught them, and stores what comes out, inside intake's write
 // transaction, so the answer to the resident already carries the outcome.
 //
-// Profiles. Each dialogue becomes a bag of stemmed terms, analysed with Xapian's stemmer for the
+// Model. Each dialogue is a class with a word distribution, analysed with Xapian's stemmer for the
 // dialogue's own language: its title, purpose, description and frågepanel questions, its routing
 // keywords (counted more: an official chose them as the words that matter), and the items officials
-// confirmed as in purpose there (counted less each: many, and written by residents). Items officials
-// moved OUT of the dialogue form a second, negative profile.
+// confirmed as in purpose there. One more class, "outside", stands for everything else: the items
+// officials moved out of any dialogue. Every dialogue is smoothed towards all the text the router
+// knows (a Dirichlet prior), so a word a dialogue has never seen counts for it only as much as the
+// word is common in general; the outside class is smoothed towards no word in particular.
 //
-// Score. An item is analysed the same way (stop words dropped) and scored against a profile as the
-// share of its informative weight the profile covers: sum of idf(t) over the item's terms found in
-// the profile, divided by the sum over all its terms. idf is taken across all profiles, so a word
-// every dialogue uses decides little. The score lies in [0, 1] whatever the length of the item or of
-// the purpose text, which is what lets one pair of thresholds serve every dialogue. Swedish writes
-// compounds as one word ("cykelbana", "gångväg"), so a term that is not in the profile but begins or
-// ends with a profile term of some length counts at half weight.
+// Score. An item is analysed the same way (stop words dropped; a Swedish compound the vocabulary
+// does not know backs off to its longest known head or tail: "kärnkraftsolyckan" to "kärnkraft")
+// and scored per class by its log-likelihood, as multinomial naive Bayes does; words no class has
+// seen are left out, being equally unlikely under all. The score of a
+// dialogue is its posterior probability among all classes, in [0, 1]: high when the item's words
+// are typical of that dialogue and of no other, low when another dialogue or the outside class
+// explains them better. A word all dialogues use decides nothing. Because the score is a
+// probability, one pair of thresholds serves every dialogue, however long its purpose text.
 //
 // Decision for an item sent to a dialogue:
 //   panel_response                    -> in_purpose (answers to the dialogue's own questions)
-//   score >= accept                   -> in_purpose, unless another open dialogue clearly wins
-//                                        (relative margin) -> outside_purpose with a suggestion
-//   score <  reject                   -> outside_purpose: the dialogue's rule is applied
+//   score >= accept                   -> in_purpose
+//   learned outside (the outside class, taught by officials, wins) -> outside_purpose
+//   score <  reject                   -> outside_purpose: the dialogue's rule is applied, and an
+//                                        open dialogue scoring >= accept is named as a suggestion
 //   in between                        -> needs_review (a person decides)
-//   closer to what officials moved out than to the profile (and not below reject) -> outside_purpose
 //   the item's area is evidence: named in the dialogue's areas lifts the score, another area lowers it.
 // An item sent to no dialogue is no_dialogue, handled by its kind; an open dialogue that clearly
 // matches (score >= accept and a clear margin over the runner-up) is named as a suggestion.
@@ -50,7 +53,7 @@
 
 namespace inspel::routing {
 
-inline constexpr std::string_view version = "routing-2026.1";
+inline constexpr std::string_view version = "routing-2026.2";
 
 enum class outcome { in_purpose, outside_purpose, needs_review, no_dialogue };
 std::string_view to_string(outcome o);
@@ -59,17 +62,17 @@ std::optional<outcome> outcome_from(std::string_view s);
 // The handling of an item sent to no dialogue, by its kind.
 std::string_view kind_handling(std::string_view kind);
 
-// All the tunable numbers, in one place. The defaults were chosen on the train split of
-// bench/routing-eval (see docs/BENCHMARKS.md), and are shares of an item's informative weight,
-// not raw counts, so they do not depend on the length of texts.
+// All the tunable numbers, in one place. The thresholds are posterior probabilities, chosen on the
+// tuning set of bench/routing-eval (see docs/BENCHMARKS.md), never on the set reported.
 struct thresholds {
-    double accept = 0.30;          // at or above: in purpose
-    double reject = 0.12;          // below: outside purpose; between: needs_review
-    double margin = 1.5;           // another dialogue wins "clearly" when its score is this many times higher
+    double accept = 0.68;          // at or above: in purpose
+    double reject = 0.03;          // below: outside purpose; between: needs_review
     double area_evidence = 0.10;   // added (item's area among the dialogue's) or subtracted (another area)
     double keyword_weight = 3.0;   // an official's keyword counts as this many occurrences
-    double learned_weight = 0.5;   // each confirmed item's term counts this much
-    std::size_t compound_min = 4;  // shortest profile stem matched inside a compound
+    double learned_weight = 1.0;   // each word of an item officials judged counts this much
+    double prior_weight = 20.0;    // Dirichlet prior: how many words of background each class starts with
+    double evidence_scale = 1.0;   // log-likelihoods are divided by this before the posterior
+    std::size_t compound_min = 4;  // shortest known stem an unknown compound backs off to
 };
 
 // What the decision needs to know of one dialogue.
@@ -118,21 +121,25 @@ public:
     const thresholds& limits() const { return limits_; }
 
 private:
-    struct profile {
-        std::int64_t id = 0;
-        std::string language;
-        std::map<std::string, double> weight;      // stem -> damped count
-        std::vector<std::string> stems_by_length;  // for compound matching, longest first
+    struct model {
+        std::map<std::string, double> count;  // stem -> weighted occurrences
+        double total = 0;
     };
-    double score_against(const profile& p, const std::map<std::string, int>& item_terms,
-                         std::vector<std::string>* terms) const;
-    const profile* find(std::int64_t id) const;
+    // Log-likelihood of the item's terms under a class, and the terms it favours most over the background.
+    double log_likelihood(const model& m, const std::map<std::string, int>& terms) const;
+    std::map<std::string, int> analyse_known(std::string_view text, std::string_view language) const;
+    std::vector<std::string> telling_terms(const model& m, const std::map<std::string, int>& terms) const;
+    // Posterior of every dialogue (same order as inputs_) and of the outside class (last).
+    std::vector<double> posteriors(const item& it) const;
+    std::optional<std::size_t> index_of(std::int64_t dialogue) const;
 
     std::vector<dialogue_profile> inputs_;
     thresholds limits_;
-    std::vector<profile> profiles_;
-    std::vector<profile> negatives_;
-    std::map<std::string, double> idf_;
+    std::vector<model> dialogues_;
+    model outside_;
+    model background_;
+    std::vector<std::string> stems_by_length_;  // the vocabulary, longest first, for compounds
+    std::size_t outside_taught_ = 0;            // items officials moved out, in outside_
 };
 
 // The rule's outcome for an item judged outside a dialogue: its action, department and notice.

@@ -16,7 +16,7 @@
 // It calls the decision logic directly (routing::router, as intake does inside its write), so
 // figures do not depend on HTTP or disk.
 //
-// Usage: routing_eval [--data DIR] [--swefaq FILE] [--dialogues FILE] [--max-items N]
+// Usage: routing_eval [--data DIR] [--swefaq FILE] [--dialogues FILE] [--max-items N] [--prior W] [--scale S]
 #include "routing/routing.hpp"
 #include "routing/store.hpp"
 
@@ -109,14 +109,17 @@ int main(int argc, char** argv) {
     fs::path dialogues_file = INSPEL_SOURCE_DIR "/bench/routing/dialogues.sv.json";
     std::optional<fs::path> swefaq_file;
     std::size_t max_items = 1000000;
+    thresholds model;  // --prior and --scale explore the model's two constants; thresholds are tuned
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string a = argv[i];
         if (a == "--data") data = argv[i + 1];
         else if (a == "--swefaq") swefaq_file = argv[i + 1];
         else if (a == "--dialogues") dialogues_file = argv[i + 1];
         else if (a == "--max-items") max_items = std::stoul(argv[i + 1]);
+        else if (a == "--prior") model.prior_weight = std::stod(argv[i + 1]);
+        else if (a == "--scale") model.evidence_scale = std::stod(argv[i + 1]);
         else {
-            std::fprintf(stderr, "usage: routing_eval [--data DIR] [--swefaq FILE] [--dialogues FILE] [--max-items N]\n");
+            std::fprintf(stderr, "usage: routing_eval [--data DIR] [--swefaq FILE] [--dialogues FILE] [--max-items N] [--prior W] [--scale S]\n");
             return 2;
         }
     }
@@ -197,11 +200,11 @@ int main(int argc, char** argv) {
     }
 
     auto tuned = [&](const std::vector<dialogue_profile>& profiles) {
-        thresholds best;
+        thresholds best = model;
         double best_acc = -1;
-        for (double accept = 0.02; accept <= 0.8; accept += 0.01)
-            for (double reject = 0.0; reject <= accept + 1e-9; reject += 0.01) {
-                thresholds t;
+        for (double accept = 0.025; accept <= 0.975; accept += 0.025)
+            for (double reject = 0.0; reject <= accept + 1e-9; reject += 0.025) {
+                thresholds t = model;
                 t.accept = accept;
                 t.reject = reject;
                 auto f = evaluate(router(profiles, t), tune_items);
@@ -217,7 +220,8 @@ int main(int argc, char** argv) {
                 questions.size(), swefaq_file->c_str());
     std::printf("sets: history %zu items, tune %zu, report %zu\n", history_items.size(), tune_items.size(),
                 dev_items.size());
-    thresholds defaults;
+    thresholds defaults = model;
+    std::printf("model: prior_weight %.1f evidence_scale %.1f\n", model.prior_weight, model.evidence_scale);
     std::printf("shipped defaults: accept %.2f reject %.2f\n", defaults.accept, defaults.reject);
     report("dev, defaults", evaluate(router(taught, defaults), dev_items));
     auto best = tuned(taught);

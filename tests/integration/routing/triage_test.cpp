@@ -125,10 +125,10 @@ BOOST_AUTO_TEST_CASE(in_purpose_review_and_no_dialogue_outcomes) {
     BOOST_TEST(item["routing"]["explanation"]["version"].is_string());
     BOOST_TEST(item["routing"]["explanation"]["terms"].size() > 0u);
 
-    // Half on the purpose, half not: the uncertain band.
+    // Shares a few words with the purpose, none of them telling: the uncertain band.
     json unsure = send(c, {{"kind", "proposal"},
                            {"title", "Gatan"},
-                           {"body", "Cykla till skolan är svårt när snön ligger kvar på vintern"},
+                           {"body", "Det är svårt att ta sig till arbetet i centrum på vintern"},
                            {"dialogue", "cykel"}});
     BOOST_TEST(stored(app.app(), unsure["id"])["outcome"] == "needs_review");
 
@@ -197,7 +197,7 @@ BOOST_AUTO_TEST_CASE(the_triage_page_lists_review_items_oldest_first_and_confirm
     auto c = app.client();
     add_dialogue(app.app(), "cykel", "keep");
     auto auth = bearer_for(app.app().database(), "anna");
-    std::string unsure = "Cykla till skolan är svårt när snön ligger kvar på vintern";
+    std::string unsure = "Det är svårt att ta sig till arbetet i centrum på vintern";
     json first = send(c, {{"kind", "proposal"}, {"title", "Första osäkra"}, {"body", unsure}, {"dialogue", "cykel"}});
     json second = send(c, {{"kind", "proposal"}, {"title", "Andra osäkra"}, {"body", unsure + " på vintern"}, {"dialogue", "cykel"}});
     BOOST_REQUIRE(stored(app.app(), first["id"])["outcome"] == "needs_review");
