@@ -10,25 +10,29 @@
 
 namespace inspel::exporting {
 
-// One item as every file shows it. Text is the redacted copy; contact data is never read.
+// One item as every file shows it, read straight from the row SQLite returns: the texts are views of
+// the row's columns, valid during the visit only (copy what must outlive it). Text is the redacted
+// copy; contact data is never read.
 struct item_row {
     std::int64_t id = 0;
-    std::string kind;           // proposal | feedback | panel_response | public_question
-    std::string feedback_type;  // praise | complaint | idea | question, or ""
-    std::string received_at;    // UTC timestamp (internal) or the day (public)
-    std::string area, language, status;
-    std::string title, text;    // redacted
-    nlohmann::json answers;     // redacted [{question, value}], or null
+    std::string_view kind;           // proposal | feedback | panel_response | public_question
+    std::string_view feedback_type;  // praise | complaint | idea | question, or ""
+    std::string_view received_at;    // UTC timestamp (internal) or the day (public)
+    std::string_view area, language, status;
+    std::string_view title, text;    // redacted
+    std::string_view answers;        // the redacted answers as stored (JSON [{question, value}]), "" for none
     bool consent_publish = false;
-    std::string routing_outcome;  // "" when not decided yet
-    std::string routing_action;
+    std::string_view routing_outcome;  // "" when not decided yet
+    std::string_view routing_action;
     std::optional<double> routing_score;
     std::optional<std::int64_t> duplicate_of;
-    std::vector<std::string> tags;           // by name
+    std::vector<std::string_view> tags;      // by name
     std::vector<std::string> personal_data;  // kinds the redaction found
     bool has_contact = false;
 
     bool awaiting_review() const { return routing_outcome.empty() || routing_outcome == "needs_review"; }
+    // The answers parsed (null when there are none or they are not JSON), for the XLSX and the report.
+    nlohmann::json parsed_answers() const;
 };
 
 struct count {
@@ -52,10 +56,21 @@ struct participation_group {
     std::optional<std::int64_t> responses;  // counted when a frågepanel choice question names the group
 };
 
+// The groups of items the report lists.
+enum class item_filter {
+    in_purpose_with_tag,  // the key is the tag's name
+    in_purpose_untagged,
+    outside_purpose_with_action,  // the key is the action
+    awaiting_review,
+};
+
 struct compilation {
     const dialogue::store::stored* dialogue = nullptr;
     std::vector<dialogue::store::history_entry> history;
     audience who = audience::internal;
+    // The data's high-water mark (export.hpp): what must change for the export to change. Counts and
+    // the latest ids and timestamps of the dialogue's items (whatever the audience), their tags and
+    // routing decisions, and the dialogue's own last change.
     nlohmann::json high_water_mark;
 
     std::int64_t items = 0;           // in this audience's set
@@ -72,24 +87,25 @@ struct compilation {
     std::vector<count> outside_by_action;  // by count, then action
     std::int64_t panel_responses = 0;
     std::vector<question_result> questions;
+    // The frågepanel responses of the audience that hold answers, by id: where the free-text answers
+    // are (8 bytes an item, so listing them needs no second pass over every item).
+    std::vector<std::int64_t> panel_with_answers;
+    // The first `list_limit` items of each group the report lists, by id: few, so that the report
+    // reads them by id rather than searching the table for each group.
+    std::map<std::pair<item_filter, std::string>, std::vector<std::int64_t>> listed;
 };
 
-// Reads the counts of dialogue `d`'s compilation for `who`.
-compilation compile(schema::connection& c, const dialogue::store::stored& d, audience who);
+// Reads the counts of dialogue `d`'s compilation for `who`, its high-water mark and the first
+// `list_limit` items of each group the report lists, in one pass over its items.
+compilation compile(schema::connection& c, const dialogue::store::stored& d, audience who,
+                    std::size_t list_limit = 0);
 
-// Which items a list is about.
-enum class item_filter {
-    all,
-    in_purpose_with_tag,  // `tag` names it
-    in_purpose_untagged,
-    outside_purpose_with_action,  // `tag` holds the action
-    awaiting_review,
-    panel_responses,
-};
+// Visits every item of the compilation's audience, by id.
+void for_each_item(schema::connection& c, const compilation& comp, const std::function<void(const item_row&)>& visit);
 
-// Visits the dialogue's items of the audience matching `f`, by id, at most `limit` (0: all).
-void for_each_item(schema::connection& c, const compilation& comp, item_filter f, const std::string& tag,
-                   std::size_t limit, const std::function<void(const item_row&)>& visit);
+// Visits the items the report lists for group (f, key), as compile() noted them, by id.
+void for_each_listed(schema::connection& c, const compilation& comp, item_filter f, const std::string& key,
+                     const std::function<void(const item_row&)>& visit);
 
 // Visits the non-empty answers to free-text question `question_id`, by item id, at most `limit` (0: all).
 void for_each_free_text(schema::connection& c, const compilation& comp, const std::string& question_id,

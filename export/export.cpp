@@ -3,13 +3,16 @@
 #include "common/log.hpp"
 #include "dialogue/store/store.hpp"
 #include "export/csv.hpp"
+#include "export/json_text.hpp"
 #include "export/writers.hpp"
 #include "export/xlsx.hpp"
 #include "inspel/version.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 namespace inspel::exporting {
 
@@ -34,35 +37,6 @@ std::optional<unsigned> parse_file_set(std::string_view list) {
     return set;
 }
 
-json high_water_mark(schema::connection& c, std::int64_t dialogue_id) {
-    // The same membership rule as compilation.cpp, over every item whatever the audience.
-    auto st = c.prepare(
-        "SELECT count(*), coalesce(max(s.id), 0), coalesce(max(s.updated_at), ''), "
-        "coalesce(sum((SELECT count(*) FROM submission_tags st WHERE st.submission_id = s.id)), 0), "
-        "coalesce(max((SELECT max(st.added_at) FROM submission_tags st WHERE st.submission_id = s.id)), ''), "
-        "coalesce(max((SELECT max(rd.id) FROM routing_decisions rd WHERE rd.submission_id = s.id)), 0) "
-        "FROM submissions s WHERE (s.dialogue_id = ?1 OR s.routing_dialogue_id = ?1) AND "
-        "(CASE WHEN s.routing_dialogue_id IS NOT NULL AND s.routing_outcome IN ('in_purpose', 'outside_purpose', "
-        "'needs_review') THEN s.routing_dialogue_id ELSE s.dialogue_id END) = ?1");
-    st.bind(1, dialogue_id);
-    st.step();
-    json mark = {{"items", st.int64(0)},
-                 {"last_item_id", st.int64(1)},
-                 {"last_item_change", st.text(2)},
-                 {"tags_on_items", st.int64(3)},
-                 {"last_tag_added", st.text(4)},
-                 {"last_routing_decision", st.int64(5)}};
-    auto d = c.prepare(
-        "SELECT d.updated_at, coalesce((SELECT max(id) FROM dialogue_transitions WHERE dialogue_id = d.id), 0) "
-        "FROM dialogues d WHERE d.id = ?");
-    d.bind(1, dialogue_id);
-    if (d.step()) {
-        mark["dialogue_change"] = d.text(0);
-        mark["last_transition"] = d.int64(1);
-    }
-    return mark;
-}
-
 namespace {
 
 // One sheet of items of a kind, continued on a new sheet when Excel's row limit is reached.
@@ -76,16 +50,21 @@ struct kind_sheet {
 };
 constexpr std::uint32_t excel_max_rows = 1'048'576;
 
-std::string score_text(const std::optional<double>& s) {
-    if (!s) return {};
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.4f", *s);
-    return buf;
+// A routing score as the CSV shows it: four decimals.
+void append_score(std::string& out, const std::optional<double>& s) {
+    if (!s) return;
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, *s, std::chars_format::fixed, 4);
+    out.append(buf, r.ptr);
 }
 
-std::string joined(const std::vector<std::string>& v, std::string_view sep) {
-    std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : std::string(sep)) + s;
+template <class Strings>
+std::string_view joined(std::string& out, const Strings& v, std::string_view sep) {
+    out.clear();
+    for (const auto& s : v) {
+        if (!out.empty()) out += sep;
+        out += s;
+    }
     return out;
 }
 
@@ -96,6 +75,8 @@ std::string answer_of(const json& answers, const std::string& question) {
         if (a.is_object() && a.value("question", "") == question && a.contains("value")) return answer_text(a["value"]);
     return {};
 }
+
+std::string_view bit(bool b) { return b ? "1" : "0"; }
 
 class item_files {
 public:
@@ -116,24 +97,29 @@ public:
         }
     }
 
+    // One item into every file, in one pass: its stored answers are made canonical once and feed
+    // both the CSV and the JSON; both lines are written straight from the row, no object in between.
     void add(const item_row& row) {
+        answers_.clear();
+        if (!row.answers.empty()) json_text::append_canonical(answers_, row.answers);
         if (csv_) write_csv(row);
         if (book_) write_xlsx(row);
-        if (json_file_) {
-            json_file_->write(first_item_ ? "\n" : ",\n");
-            first_item_ = false;
-            json_file_->write(item_json(row, comp_.who).dump(-1, ' ', false, json::error_handler_t::replace));
-        }
+        if (json_file_) write_json(row);
     }
 
     bool wants_free_text() const { return json_file_ != nullptr; }
 
     // Free-text answers come before the items in results.json.
     void free_text(const std::string& question, std::int64_t item, const std::string& text) {
-        json_file_->write(first_answer_ ? "\n" : ",\n");
+        line_.assign(first_answer_ ? "\n{\"item\":" : ",\n{\"item\":");
         first_answer_ = false;
-        json_file_->write(json({{"question", question}, {"item", item}, {"text", text}})
-                              .dump(-1, ' ', false, json::error_handler_t::replace));
+        json_text::append_number(line_, item);
+        line_ += ",\"question\":";
+        json_text::append_string(line_, question);
+        line_ += ",\"text\":";
+        json_text::append_string(line_, text);
+        line_ += '}';
+        json_file_->write(line_);
     }
     void end_free_text() {
         if (json_file_) json_file_->write("\n],\n\"items\": [");
@@ -146,6 +132,14 @@ public:
         }
         if (csv_file_) csv_file_->close();
         if (book_) book_->close();
+    }
+
+    // The sizes and checksums of the files written, known from writing them (the XLSX, which
+    // libxlsxwriter writes, is read back).
+    void digests(const fs::path& dir, std::map<std::string, file_digest, std::less<>>& out) const {
+        if (csv_file_) out["items.csv"] = csv_file_->digest();
+        if (book_) out["items.xlsx"] = digest(dir / "items.xlsx");
+        if (json_file_) out["results.json"] = json_file_->digest();
     }
 
 private:
@@ -178,21 +172,105 @@ private:
     }
 
     void write_csv(const item_row& r) {
-        std::string answers =
-            r.answers.is_null() ? std::string() : r.answers.dump(-1, ' ', false, json::error_handler_t::replace);
-        std::string dup = r.duplicate_of ? std::to_string(*r.duplicate_of) : std::string();
-        if (internal_)
-            csv_->row({std::to_string(r.id), r.kind, r.feedback_type, r.received_at, r.area, r.language, r.status,
-                       r.title, r.text, answers, r.consent_publish ? "1" : "0", r.routing_outcome, r.routing_action,
-                       score_text(r.routing_score), r.awaiting_review() ? "1" : "0", dup, joined(r.tags, "; "),
-                       joined(r.personal_data, "; "), r.has_contact ? "1" : "0"},
-                      {true, false, false, false, false, false, false, false, false, false, true, false, false,
-                       true, true, true});
-        else
-            csv_->row({std::to_string(r.id), r.kind, r.feedback_type, r.received_at, r.area, r.language, r.title,
-                       r.text, answers, r.routing_outcome, r.routing_action, r.awaiting_review() ? "1" : "0", dup,
-                       joined(r.tags, "; ")},
-                      {true, false, false, false, false, false, false, false, false, false, false, true, true});
+        auto& c = *csv_;
+        scratch_.clear();
+        json_text::append_number(scratch_, r.id);
+        c.field(scratch_, true);
+        c.field(r.kind);
+        c.field(r.feedback_type);
+        c.field(r.received_at);
+        c.field(r.area);
+        c.field(r.language);
+        if (internal_) c.field(r.status);
+        c.field(r.title);
+        c.field(r.text);
+        c.field(answers_ == "null" ? std::string_view() : std::string_view(answers_));
+        if (internal_) c.field(bit(r.consent_publish), true);
+        c.field(r.routing_outcome);
+        c.field(r.routing_action);
+        if (internal_) {
+            scratch_.clear();
+            append_score(scratch_, r.routing_score);
+            c.field(scratch_, true);
+        }
+        c.field(bit(r.awaiting_review()), true);
+        scratch_.clear();
+        if (r.duplicate_of) json_text::append_number(scratch_, *r.duplicate_of);
+        c.field(scratch_, true);
+        c.field(joined(scratch_, r.tags, "; "));
+        if (internal_) {
+            c.field(joined(scratch_, r.personal_data, "; "));
+            c.field(bit(r.has_contact));
+        }
+        c.end_row();
+    }
+
+    // An item of results.json with the fields its audience may see, keys sorted (as nlohmann's
+    // objects, which wrote the rest of the file, sort them).
+    void write_json(const item_row& r) {
+        std::string& j = line_;
+        j.assign(first_item_ ? "\n" : ",\n");
+        first_item_ = false;
+        auto text_or_null = [&](std::string_view s) {
+            if (s.empty()) j += "null";
+            else json_text::append_string(j, s);
+        };
+        auto strings = [&](const auto& list) {
+            j += '[';
+            bool first = true;
+            for (const auto& s : list) {
+                if (!first) j += ',';
+                first = false;
+                json_text::append_string(j, s);
+            }
+            j += ']';
+        };
+        j += "{\"answers\":";
+        j += answers_.empty() ? std::string_view("null") : std::string_view(answers_);
+        j += ",\"area\":";
+        text_or_null(r.area);
+        if (internal_) j += r.consent_publish ? ",\"consent_publish\":true" : ",\"consent_publish\":false";
+        j += ",\"duplicate_of\":";
+        if (r.duplicate_of) json_text::append_number(j, *r.duplicate_of);
+        else j += "null";
+        j += ",\"feedback_type\":";
+        text_or_null(r.feedback_type);
+        if (internal_) j += r.has_contact ? ",\"has_contact\":true" : ",\"has_contact\":false";
+        j += ",\"id\":";
+        json_text::append_number(j, r.id);
+        j += ",\"kind\":";
+        json_text::append_string(j, r.kind);
+        j += ",\"language\":";
+        json_text::append_string(j, r.language);
+        if (internal_) {
+            j += ",\"personal_data_redacted\":";
+            strings(r.personal_data);
+        }
+        j += internal_ ? ",\"received_at\":" : ",\"received_on\":";
+        json_text::append_string(j, r.received_at);
+        j += ",\"routing\":{\"action\":";
+        text_or_null(r.routing_action);
+        j += r.awaiting_review() ? ",\"awaiting_review\":true" : ",\"awaiting_review\":false";
+        j += ",\"outcome\":";
+        text_or_null(r.routing_outcome);
+        if (internal_) {
+            j += ",\"score\":";
+            if (r.routing_score) json_text::append_number(j, *r.routing_score);
+            else j += "null";
+        }
+        j += '}';
+        if (internal_) {
+            j += ",\"status\":";
+            json_text::append_string(j, r.status);
+        }
+        j += ",\"tags\":";
+        strings(r.tags);
+        j += ",\"text\":";
+        text_or_null(r.text);
+        j += ",\"title\":";
+        text_or_null(r.title);
+        j += '}';
+        json_file_->write(j);
     }
 
     void sheet_columns(kind_sheet& ks) const {
@@ -248,21 +326,22 @@ private:
         s.text(row, col++, r.language);
         if (r.kind == "feedback") s.text(row, col++, feedback_type_label(r.feedback_type));
         if (r.kind == "panel_response") {
-            for (const auto& q : comp_.dialogue->record.questions) s.text(row, col++, answer_of(r.answers, q.id));
+            json answers = r.parsed_answers();
+            for (const auto& q : comp_.dialogue->record.questions) s.text(row, col++, answer_of(answers, q.id));
         } else {
             s.text(row, col++, r.title);
             s.text(row, col++, r.text);
         }
         s.text(row, col++, routing_label(r.routing_outcome));
         s.text(row, col++, r.routing_outcome == "outside_purpose" ? action_label(r.routing_action) : "");
-        s.text(row, col++, joined(r.tags, "; "));
+        s.text(row, col++, joined(scratch_, r.tags, "; "));
         if (r.duplicate_of) s.number(row, col, static_cast<double>(*r.duplicate_of));
         ++col;
         if (internal_) {
             s.text(row, col++, status_label(r.status));
             s.text(row, col++, r.consent_publish ? "Ja" : "Nej");
             s.text(row, col++, r.has_contact ? "Ja" : "Nej");
-            s.text(row, col++, joined(r.personal_data, ", "));
+            s.text(row, col++, joined(scratch_, r.personal_data, ", "));
             if (r.routing_score) s.number(row, col, *r.routing_score);
         }
     }
@@ -343,14 +422,16 @@ private:
     std::unique_ptr<xlsx_workbook> book_;
     std::vector<kind_sheet> sheets_;
     bool first_item_ = true, first_answer_ = true;
+    std::string answers_, line_, scratch_;  // reused for every item: no allocation per row
 };
 
-json manifest_json(const compilation& comp, dialogue::day date, const fs::path& dir) {
+json manifest_json(const compilation& comp, dialogue::day date,
+                   const std::map<std::string, file_digest, std::less<>>& digests) {
     json files = json::array();
     for (auto name : file_names) {
-        if (!fs::exists(dir / name)) continue;
-        auto d = digest(dir / name);
-        files.push_back({{"name", name}, {"bytes", d.bytes}, {"sha256", d.sha256}});
+        auto d = digests.find(name);
+        if (d == digests.end()) continue;
+        files.push_back({{"name", name}, {"bytes", d->second.bytes}, {"sha256", d->second.sha256}});
     }
     const auto& s = *comp.dialogue;
     return {{"manifest_version", 1},
@@ -366,23 +447,24 @@ json manifest_json(const compilation& comp, dialogue::day date, const fs::path& 
             {"files", files}};
 }
 
-exported write_one(schema::connection& c, const dialogue::store::stored& d, const options& o, json mark) {
+exported write_one(schema::connection& c, const dialogue::store::stored& d, const options& o,
+                   const compilation& comp) {
     exported out;
     out.slug = d.record.slug;
     fs::path slug_dir = o.out_dir / d.record.slug;
     out.folder = slug_dir / dialogue::format_day(o.date);
-    out.high_water_mark = mark;
+    out.high_water_mark = comp.high_water_mark;
     fs::path tmp = make_temp_folder(out.folder);
     try {
-        compilation comp = compile(c, d, o.who);
-        comp.high_water_mark = std::move(mark);
         json summary = summary_json(comp, o.date);
+        std::map<std::string, file_digest, std::less<>> digests;
 
         if (o.files & report_file) {
             if (o.before_file) o.before_file("report.html");
             output_file report(tmp / "report.html");
             write_report(report, c, comp, summary, o.list_limit);
             report.close();
+            digests["report.html"] = report.digest();
         }
 
         if (o.files & (csv_file | xlsx_file | json_file)) {
@@ -394,12 +476,13 @@ exported write_one(schema::connection& c, const dialogue::store::stored& d, cons
                             files.free_text(q.id, item, text);
                         });
             files.end_free_text();
-            for_each_item(c, comp, item_filter::all, {}, 0, [&](const item_row& row) { files.add(row); });
+            for_each_item(c, comp, [&](const item_row& row) { files.add(row); });
             files.close();
+            files.digests(tmp, digests);
         }
 
         if (o.before_file) o.before_file(manifest_name);
-        write_file(tmp / manifest_name, manifest_json(comp, o.date, tmp).dump(2) + "\n");
+        write_file(tmp / manifest_name, manifest_json(comp, o.date, digests).dump(2) + "\n");
         publish_folder(tmp, out.folder);
         out.written = true;
         out.items = comp.items;
@@ -443,21 +526,23 @@ std::vector<exported> run(schema::connection& c, const options& o) {
     for (const auto& d : chosen) {
         fs::path slug_dir = o.out_dir / d.record.slug;
         remove_stale_temp_folders(slug_dir);
-        json mark = high_water_mark(c, d.id);
+        // The counts and the high-water mark come from one pass over the items; an unchanged dialogue
+        // costs that pass and nothing more.
+        compilation comp = compile(c, d, o.who, o.files & report_file ? o.list_limit : 0);
         if (o.only_changed) {
             auto latest = latest_manifest(slug_dir);
-            if (latest && latest->value("high_water_mark", json()) == mark &&
+            if (latest && latest->value("high_water_mark", json()) == comp.high_water_mark &&
                 latest->value(json::json_pointer("/generator/version"), std::string()) == inspel::version) {
                 exported same;
                 same.slug = d.record.slug;
                 same.folder = slug_dir / latest->value("date", "");
-                same.high_water_mark = std::move(mark);
+                same.high_water_mark = comp.high_water_mark;
                 same.items = latest->value("items", std::int64_t{0});
                 done.push_back(std::move(same));
                 continue;
             }
         }
-        done.push_back(write_one(c, d, o, std::move(mark)));
+        done.push_back(write_one(c, d, o, comp));
         log::info("export.written", {{"dialogue", d.record.slug},
                                      {"audience", to_string(o.who)},
                                      {"date", dialogue::format_day(o.date)},

@@ -112,9 +112,4 @@ struct unknown_dialogue : std::runtime_error {
 // (nothing half-written becomes visible).
 std::vector<exported> run(schema::connection& c, const options& o);
 
-// The data's high-water mark of dialogue `id`: what must change for the export to change. Counts and
-// the latest ids and timestamps of its items, their tags and routing decisions, and the dialogue's
-// own last change. Read inside the caller's transaction.
-nlohmann::json high_water_mark(schema::connection& c, std::int64_t dialogue_id);
-
 }  // namespace inspel::exporting

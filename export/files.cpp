@@ -1,14 +1,19 @@
 #include "export/files.hpp"
 
-#include <sodium.h>
+#include "export/sha256.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
+#include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <fcntl.h>
 #include <fstream>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,30 +29,178 @@ std::runtime_error io_error(const std::string& what, const fs::path& p) {
 
 }  // namespace
 
-output_file::output_file(const fs::path& path) : path_(path), buffer_(1 << 20) {
-    f_ = std::fopen(path.c_str(), "wb");
-    if (!f_) throw io_error("cannot create", path);
-    std::setvbuf(f_, buffer_.data(), _IOFBF, buffer_.size());
+// The writer behind an output_file: the buffers, the thread that hashes and writes full ones, and
+// the file.
+struct output_file::writer {
+    static constexpr std::size_t buffer_size = 1 << 20;  // a multiple of any block size O_DIRECT needs
+    static constexpr std::size_t max_buffers = 4;        // one being filled, up to three being written
+
+    fs::path path;
+    int fd = -1;
+    bool direct = false;
+    sha256 hash;
+    std::uint64_t written = 0;  // by the thread, or by close() once it has stopped
+
+    std::vector<std::unique_ptr<char, decltype(&std::free)>> buffers;
+    char* filling = nullptr;
+
+    std::mutex m;
+    std::condition_variable cv;
+    std::deque<char*> full, empty;
+    bool busy = false, stopping = false;
+    int error = 0;  // errno of the first failed write
+    std::thread thread;
+
+    explicit writer(const fs::path& p) : path(p) {
+        fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_DIRECT, 0644);
+        direct = fd >= 0;
+        if (fd < 0 && errno == EINVAL)  // a file system without O_DIRECT (tmpfs)
+            fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) throw io_error("cannot create", p);
+        filling = new_buffer();
+    }
+
+    ~writer() {
+        stop();
+        if (fd >= 0) ::close(fd);
+    }
+
+    char* new_buffer() {
+        // Aligned as O_DIRECT requires (4096 covers every logical block size in use).
+        auto* b = static_cast<char*>(std::aligned_alloc(4096, buffer_size));
+        if (!b) throw std::bad_alloc();
+        buffers.emplace_back(b, &std::free);
+        return b;
+    }
+
+    // Writes n bytes at the end of the file; false with errno set on failure. An O_DIRECT write the
+    // file system refuses is retried through the page cache, and the file stays so.
+    bool write_at_end(const char* p, std::size_t n) {
+        while (n > 0) {
+            ssize_t k = ::pwrite(fd, p, n, static_cast<off_t>(written));
+            if (k < 0 && errno == EINTR) continue;
+            if (k < 0 && errno == EINVAL && direct) {
+                if (!buffered()) return false;
+                continue;
+            }
+            if (k <= 0) {
+                if (k == 0) errno = EIO;
+                return false;
+            }
+            p += k;
+            n -= static_cast<std::size_t>(k);
+            written += static_cast<std::uint64_t>(k);
+        }
+        return true;
+    }
+
+    bool buffered() {
+        int flags = ::fcntl(fd, F_GETFL);
+        if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_DIRECT) != 0) return false;
+        direct = false;
+        return true;
+    }
+
+    void run() {
+        std::unique_lock lock(m);
+        while (true) {
+            cv.wait(lock, [&] { return stopping || !full.empty(); });
+            if (full.empty()) return;
+            char* b = full.front();
+            full.pop_front();
+            busy = true;
+            bool ok = error == 0;
+            lock.unlock();
+            if (ok) {
+                hash.update(b, buffer_size);
+                ok = write_at_end(b, buffer_size);
+            }
+            int err = errno;
+            lock.lock();
+            if (!ok && error == 0) error = err ? err : EIO;
+            busy = false;
+            empty.push_back(b);
+            cv.notify_all();
+        }
+    }
+
+    // Hands the full buffer to the thread and returns the next one to fill.
+    char* hand_over() {
+        std::unique_lock lock(m);
+        if (error) {
+            errno = error;
+            throw io_error("cannot write", path);
+        }
+        full.push_back(filling);
+        if (!thread.joinable()) thread = std::thread([this] { run(); });
+        cv.notify_all();
+        if (empty.empty() && buffers.size() < max_buffers) return filling = new_buffer();
+        cv.wait(lock, [&] { return !empty.empty(); });
+        filling = empty.front();
+        empty.pop_front();
+        return filling;
+    }
+
+    // Waits for the thread to write what it was given, then stops it.
+    void stop() {
+        {
+            std::lock_guard lock(m);
+            stopping = true;
+        }
+        cv.notify_all();
+        if (thread.joinable()) thread.join();
+    }
+};
+
+output_file::output_file(const fs::path& path) : w_(std::make_unique<writer>(path)) {
+    pos_ = w_->filling;
+    end_ = pos_ + writer::buffer_size;
 }
 
-output_file::~output_file() {
-    if (f_) std::fclose(f_);
-}
+output_file::~output_file() = default;
 
-void output_file::write(std::string_view s) {
-    if (s.empty()) return;
-    if (std::fwrite(s.data(), 1, s.size(), f_) != s.size()) throw io_error("cannot write", path_);
+void output_file::write_on(std::string_view s) {
+    if (!w_ || w_->fd < 0) throw std::logic_error("write to a closed file " + (w_ ? w_->path.string() : ""));
+    while (!s.empty()) {
+        std::size_t room = static_cast<std::size_t>(end_ - pos_), n = std::min(room, s.size());
+        std::memcpy(pos_, s.data(), n);
+        pos_ += n;
+        s.remove_prefix(n);
+        if (pos_ == end_) {
+            pos_ = w_->hand_over();
+            end_ = pos_ + writer::buffer_size;
+        }
+    }
 }
 
 void output_file::close() {
-    if (!f_) return;
-    bool ok = std::fflush(f_) == 0 && ::fsync(::fileno(f_)) == 0;
+    if (!w_ || w_->fd < 0) return;
+    writer& w = *w_;
+    w.stop();  // everything handed over is written (or failed)
+    std::size_t rest = static_cast<std::size_t>(pos_ - w.filling);
+    pos_ = end_ = nullptr;
+    errno = w.error;
+    bool ok = w.error == 0;
+    if (ok) {
+        w.hash.update(w.filling, rest);
+        // The whole blocks directly, the last part-block through the page cache (O_DIRECT writes
+        // whole blocks only); fsync makes both durable, with the file's size.
+        std::size_t whole = w.direct ? rest / 4096 * 4096 : rest;
+        ok = w.write_at_end(w.filling, whole) && (rest == whole || !w.direct || w.buffered()) &&
+             w.write_at_end(w.filling + whole, rest - whole) && ::fsync(w.fd) == 0;
+    }
     int err = errno;
-    bool closed = std::fclose(f_) == 0;
-    f_ = nullptr;
-    errno = ok ? errno : err;
-    if (!ok || !closed) throw io_error("cannot write", path_);
+    bool closed = ::close(w.fd) == 0;
+    w.fd = -1;
+    if (!ok || !closed) {
+        errno = ok ? errno : err;
+        throw io_error("cannot write", w.path);
+    }
+    digest_ = {w.written, w.hash.hex()};
+    w_.reset();
 }
+
+file_digest output_file::digest() const { return digest_; }
 
 void write_file(const fs::path& path, std::string_view content) {
     output_file f(path);
@@ -56,26 +209,20 @@ void write_file(const fs::path& path, std::string_view content) {
 }
 
 file_digest digest(const fs::path& path) {
-    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw io_error("cannot read", path);
-    crypto_hash_sha256_state state;
-    crypto_hash_sha256_init(&state);
+    sha256 hash;
     std::vector<char> buf(1 << 20);
     file_digest d;
     while (in) {
         in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
         auto n = static_cast<std::size_t>(in.gcount());
         if (n == 0) break;
-        crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buf.data()), n);
+        hash.update(buf.data(), n);
         d.bytes += n;
     }
     if (in.bad()) throw io_error("cannot read", path);
-    unsigned char out[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&state, out);
-    char hex[crypto_hash_sha256_BYTES * 2 + 1];
-    sodium_bin2hex(hex, sizeof hex, out, sizeof out);
-    d.sha256 = hex;
+    d.sha256 = hash.hex();
     return d;
 }
 

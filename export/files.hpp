@@ -3,8 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,9 +14,19 @@
 
 namespace inspel::exporting {
 
-// A file written through a large buffer; close() flushes, fsyncs and reports any error. A file not
-// closed (an exception on the way) is closed by the destructor without a sync: the folder it is in
-// is a temporary one that never becomes visible.
+struct file_digest {
+    std::uint64_t bytes = 0;
+    std::string sha256;  // lower-case hex
+};
+
+// A file written through large buffers and hashed on the way, so the manifest needs no second read.
+// Full buffers go to a writer thread, which hashes them and writes them with O_DIRECT: the bytes go
+// from the buffer to the disk without a copy into the page cache (where an export of a gigabyte
+// would push out the database's pages that intake and the workspace read), and the export goes on
+// formatting while the disk writes. A file smaller than one buffer never starts the thread.
+// close() writes the rest, fsyncs and reports any error. A file not closed (an exception on the way)
+// is closed by the destructor without a sync: the folder it is in is a temporary one that never
+// becomes visible.
 class output_file {
 public:
     explicit output_file(const std::filesystem::path& path);
@@ -22,26 +34,36 @@ public:
     output_file(const output_file&) = delete;
     output_file& operator=(const output_file&) = delete;
 
-    void write(std::string_view s);
+    void write(std::string_view s) {
+        if (s.size() <= static_cast<std::size_t>(end_ - pos_)) {
+            if (!s.empty()) std::memcpy(pos_, s.data(), s.size());
+            pos_ += s.size();
+        } else {
+            write_on(s);
+        }
+    }
     output_file& operator<<(std::string_view s) {
         write(s);
         return *this;
     }
     void close();
+    // The size and SHA-256 of what was written; known after close().
+    file_digest digest() const;
 
 private:
-    std::filesystem::path path_;
-    std::FILE* f_ = nullptr;
-    std::vector<char> buffer_;
+    struct writer;
+    void write_on(std::string_view s);
+
+    std::unique_ptr<writer> w_;
+    char* pos_ = nullptr;  // the free part of the buffer being filled
+    char* end_ = nullptr;
+    file_digest digest_;
 };
 
 // Writes a small file whole (manifest, the nightly's state) and fsyncs it.
 void write_file(const std::filesystem::path& path, std::string_view content);
 
-struct file_digest {
-    std::uint64_t bytes = 0;
-    std::string sha256;  // lower-case hex
-};
+// The size and SHA-256 of a file on disk (the XLSX, which libxlsxwriter writes itself).
 file_digest digest(const std::filesystem::path& path);
 
 void fsync_directory(const std::filesystem::path& dir);

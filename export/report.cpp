@@ -122,17 +122,18 @@ std::string question_type_label(dlg::question_type t) {
 }
 
 json item_view(const item_row& r, const compilation& comp) {
+    std::string tags;
+    for (const auto& x : r.tags) {
+        if (!tags.empty()) tags += ", ";
+        tags += x;
+    }
     json v = {{"id", r.id},
               {"kind", kind_label(r.kind)},
               {"received", r.received_at.substr(0, 10)},
               {"area", r.area},
               {"title", r.title},
               {"text", r.text},
-              {"tags", r.tags.empty() ? std::string() : [&] {
-                   std::string t;
-                   for (const auto& x : r.tags) t += (t.empty() ? "" : ", ") + x;
-                   return t;
-               }()},
+              {"tags", tags},
               {"awaiting", r.awaiting_review()},
               {"routing", std::string(routing_label(r.routing_outcome))}};
     if (!r.feedback_type.empty()) v["feedback_type"] = feedback_type_label(r.feedback_type);
@@ -141,8 +142,9 @@ json item_view(const item_row& r, const compilation& comp) {
         if (r.duplicate_of) v["duplicate_of"] = *r.duplicate_of;
     }
     json answers = json::array();
-    if (r.answers.is_array())
-        for (const auto& a : r.answers) {
+    json stored = r.parsed_answers();
+    if (stored.is_array())
+        for (const auto& a : stored) {
             if (!a.is_object() || !a.contains("value")) continue;
             std::string value = answer_text(a["value"]);
             if (value.empty()) continue;
@@ -158,7 +160,9 @@ json item_view(const item_row& r, const compilation& comp) {
 json item_group(schema::connection& c, const compilation& comp, item_filter f, const std::string& key,
                 std::int64_t total, std::size_t limit) {
     json items = json::array();
-    for_each_item(c, comp, f, key, limit, [&](const item_row& r) { items.push_back(item_view(r, comp)); });
+    for_each_listed(c, comp, f, key, [&](const item_row& r) {
+        if (items.size() < limit) items.push_back(item_view(r, comp));
+    });
     json g = {{"items", items}, {"count", format_count(total)}};
     auto shown = static_cast<std::int64_t>(items.size());
     if (total > shown)
@@ -321,32 +325,6 @@ json summary_json(const compilation& comp, dlg::day date) {
     s["awaiting_review"] = {{"count", comp.awaiting_review}};
     s["high_water_mark"] = comp.high_water_mark;
     return s;
-}
-
-json item_json(const item_row& r, audience who) {
-    auto or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
-    json routing = {{"outcome", or_null(r.routing_outcome)}, {"action", or_null(r.routing_action)},
-                    {"awaiting_review", r.awaiting_review()}};
-    json j = {{"id", r.id},
-              {"kind", r.kind},
-              {"feedback_type", or_null(r.feedback_type)},
-              {who == audience::internal ? "received_at" : "received_on", r.received_at},
-              {"area", or_null(r.area)},
-              {"language", r.language},
-              {"title", or_null(r.title)},
-              {"text", or_null(r.text)},
-              {"answers", r.answers},
-              {"tags", r.tags},
-              {"duplicate_of", r.duplicate_of ? json(*r.duplicate_of) : json(nullptr)}};
-    if (who == audience::internal) {
-        routing["score"] = r.routing_score ? json(*r.routing_score) : json(nullptr);
-        j["status"] = r.status;
-        j["consent_publish"] = r.consent_publish;
-        j["personal_data_redacted"] = r.personal_data;
-        j["has_contact"] = r.has_contact;
-    }
-    j["routing"] = routing;
-    return j;
 }
 
 void write_report(output_file& out, schema::connection& c, const compilation& comp, const json& summary,

@@ -11,9 +11,6 @@ namespace inspel::exporting {
 // its timeline, participation, the frågepanel, the groups and the high-water mark.
 nlohmann::json summary_json(const compilation& comp, dialogue::day date);
 
-// One item of results.json, with the fields its audience may see.
-nlohmann::json item_json(const item_row& row, audience who);
-
 // report.html: the summary rendered for a council committee, with at most `list_limit` items per group.
 void write_report(output_file& out, schema::connection& c, const compilation& comp, const nlohmann::json& summary,
                   std::size_t list_limit);

@@ -3,6 +3,8 @@
 // the public export holds no personal data and no item that may not be published.
 #define BOOST_TEST_MODULE export
 #include "export/files.hpp"
+#include "export/json_text.hpp"
+#include "export/sha256.hpp"
 #include "tests/integration/export/fixture.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -10,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
+#include <limits>
 #include <map>
 
 using namespace inspel;
@@ -360,4 +364,154 @@ BOOST_AUTO_TEST_CASE(unchanged_data_is_not_exported_again_and_changes_are) {
     BOOST_TEST(third[0].written);
     BOOST_TEST(fs::exists(out / f.slug / "2026-03-02" / "manifest.json"));
     BOOST_TEST(third[0].high_water_mark != first[0].high_water_mark);
+}
+
+// The items and free-text answers of results.json are written directly, not through nlohmann::json;
+// these cases hold the direct writer to nlohmann's bytes.
+
+namespace {
+
+std::string nlohmann_dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string direct_string(std::string_view s) {
+    std::string out;
+    exporting::json_text::append_string(out, s);
+    return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(strings_are_escaped_as_nlohmann_escapes_them) {
+    std::vector<std::string> cases = {
+        "", "Cykelvägen längs ån", "\"citat\" och \\ snedstreck", "tab\tny rad\nretur\r", std::string("nul\0x", 5),
+        "\x01\x07\x08\x0b\x0c\x1f\x7f", "emoji 🚲 och 中文", "\xEF\xBF\xBD redan ersatt",
+        // Ill-formed UTF-8: lone continuation bytes, sequences cut short (inside and at the end),
+        // overlong forms, surrogates, beyond U+10FFFF, bytes that never start a sequence.
+        "a\x80" "b", "\xC3", "\xC3(", "\xE2\x82", "\xE2\x82(", "\xF0\x9F\x9A", "\xF0\x9F\x9A(", "\xC0\xAF", "\xE0\x80\x80",
+        "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xF5\x80", "\xFF\xFE", "\xC3\xA5\xC3", "\xE2\x82\xAC\xE2\x82",
+        // Long enough for the sixteen-byte scan, with the special byte at every position.
+        std::string(40, 'x') + "\"" + std::string(20, 'y'), std::string(31, 'z') + "\xC3\xA5" + std::string(17, 'w')};
+    for (std::size_t at = 0; at < 20; ++at) cases.push_back(std::string(at, 'a') + "\x1f" + std::string(20 - at, 'b'));
+    std::mt19937 rng(9);
+    const std::string alphabet = "ab ,\"\\\n\t\x01\x7f\xC3\xA5\x80\xE2\x82\xAC\xF0\x9F\xED\xA0\xFF";
+    for (int i = 0; i < 20000; ++i) {
+        std::string s(rng() % 40, ' ');
+        for (auto& ch : s) ch = rng() % 4 == 0 ? static_cast<char>(rng()) : alphabet[rng() % alphabet.size()];
+        cases.push_back(s);
+    }
+    for (const auto& s : cases)
+        BOOST_TEST_CONTEXT("string " << json(s).dump(-1, ' ', true, json::error_handler_t::replace)) {
+            BOOST_TEST(direct_string(s) == nlohmann_dump(json(s)));
+        }
+}
+
+BOOST_AUTO_TEST_CASE(numbers_are_written_as_nlohmann_writes_them) {
+    for (double d : {0.0, -0.0, 0.25, 0.1, 1.0 / 3, 1e-5, 12345678.9, 1e21, 1e300, -2.5e-300, 0.5,
+                     std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+        std::string out;
+        exporting::json_text::append_number(out, d);
+        BOOST_TEST(out == nlohmann_dump(json(d)));
+    }
+    for (std::int64_t n : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{42}, std::numeric_limits<std::int64_t>::max(),
+                           std::numeric_limits<std::int64_t>::min()}) {
+        std::string out;
+        exporting::json_text::append_number(out, n);
+        BOOST_TEST(out == nlohmann_dump(json(n)));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(stored_json_is_copied_only_when_it_is_what_nlohmann_would_write) {
+    std::vector<std::string> texts = {
+        // What Inspel stores: nlohmann's compact dumps.
+        json::array({{{"question", "trygghet"}, {"value", 4}}, {{"question", "strak"}, {"value", {"Längs ån", "Norr"}}},
+                     {{"question", "ovrigt"}, {"value", "Ring [telefon]\n\"Citat\" \x01"}}})
+            .dump(),
+        "[]", "{}", "null", "true", "-7", "\"\\u001f\\b\"", R"([{"a":{"b":[1,2,{}]},"b":null}])",
+        // JSON in other forms: the same value, rewritten as nlohmann writes it.
+        "[ 1, 2 ]", "{\"b\":1,\"a\":2}", "{\"a\":1,\"a\":2}", "\"\\u00e5\"", "\"\\/\"", "\"\\u001F\"", "\"\\u000a\"",
+        "1.50", "1e2", "-0", "0.0", "123456789012345678901", "\"\\ud83d\\udeb2\"", " true", "[1]\n",
+        // Not JSON at all: null, as before.
+        "", "[", "[1,]", "{\"a\"}", "\"open", "tru", "01", "\"\x01\"", "\"\xC3\"", "[1] x"};
+    for (const auto& t : texts)
+        BOOST_TEST_CONTEXT("text " << t) {
+            json parsed = json::parse(t, nullptr, false);
+            std::string expected = parsed.is_discarded() ? "null" : nlohmann_dump(parsed);
+            std::string out;
+            exporting::json_text::append_canonical(out, t);
+            BOOST_TEST(out == expected);
+            // Copied only when it is exactly nlohmann's form (doubles always take the parser: safe).
+            if (exporting::json_text::is_canonical(t)) BOOST_TEST(t == expected);
+        }
+    // Inspel's own stored form is copied.
+    for (std::size_t i = 0; i < 8; ++i) BOOST_TEST_CONTEXT("text " << texts[i]) {
+            BOOST_TEST(exporting::json_text::is_canonical(texts[i]));
+        }
+}
+
+BOOST_AUTO_TEST_CASE(checksums_agree_with_libsodium) {
+    std::mt19937 rng(3);
+    std::string data(3 << 20, '\0');
+    for (auto& ch : data) ch = static_cast<char>(rng());
+    BOOST_TEST_MESSAGE("SHA instructions: " << (exporting::sha256::hardware() ? "yes" : "no"));
+    for (std::size_t n : {0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 1000, 1 << 20, 3 << 20}) {
+        exporting::sha256 h;
+        std::string_view part(data.data(), n);
+        // Fed in uneven pieces, so that blocks straddle calls.
+        for (std::size_t at = 0; at < n;) {
+            std::size_t k = std::min<std::size_t>(n - at, 1 + rng() % 700);
+            h.update(part.substr(at, k));
+            at += k;
+        }
+        BOOST_TEST_CONTEXT("length " << n) { BOOST_TEST(h.hex() == exporting::sha256::hex_portable(part)); }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(every_streamed_line_is_what_nlohmann_writes_for_it) {
+    export_fixture f;
+    f.add_items(8000);  // results.json fills the writer's buffers several times over
+    // Texts the direct writer must escape: control characters, quotes, and ill-formed UTF-8 (which
+    // SQLite stores as it was given), in a title, a text and a free-text answer.
+    f.db().write_and_wait([&](schema::connection& c) {
+        std::string odd = "Rad 1\nrad 2\t\"citat\" \\ \x01 \xC3( \xE2\x82 \xED\xA0\x80 ån 🚲";
+        c.prepare("INSERT INTO submissions (receipt, kind, title, title_redacted, body, body_redacted, dialogue_id, "
+                  "language, status, received_at, updated_at, routing_outcome, routing_dialogue_id, routing_score) "
+                  "VALUES ('ODD1', 'proposal', ?1, ?1, ?2, ?2, ?3, 'sv', 'received', '2026-02-02T10:00:00.000Z', "
+                  "'2026-02-02T10:00:00.000Z', 'in_purpose', ?3, 0.1)")
+            .bind(1, odd).bind(2, "-" + odd).bind(3, f.dialogue_id).run();
+        json answers = json::array({{{"question", "ovrigt"}, {"value", "Fri text med \"citat\"\noch \x02"}}});
+        c.prepare("INSERT INTO submissions (receipt, kind, answers, answers_redacted, dialogue_id, language, status, "
+                  "received_at, updated_at) VALUES ('ODD2', 'panel_response', ?1, ?1, ?2, 'sv', 'received', "
+                  "'2026-02-02T10:00:00.000Z', '2026-02-02T10:00:00.000Z')")
+            .bind(1, answers.dump()).bind(2, f.dialogue_id).run();
+    });
+    for (auto who : {exporting::audience::internal, exporting::audience::publication}) {
+        temp_dir out;
+        f.export_to(out.path(), who);
+        std::string text = read_text(out / f.slug / "2026-03-01" / "results.json");
+        if (who == exporting::audience::internal)
+            BOOST_REQUIRE(fs::file_size(out / f.slug / "2026-03-01" / "results.json") > (5u << 20));
+        std::istringstream lines(text);
+        std::string line;
+        std::size_t checked = 0;
+        bool in_list = false;
+        while (std::getline(lines, line)) {
+            if (line == "\"free_text_answers\": [" || line == "\"items\": [" || line.ends_with("\"items\": [")) {
+                in_list = true;
+                continue;
+            }
+            if (!in_list || line == "]," || line == "]") {
+                in_list = in_list && line != "]," && line != "]";
+                continue;
+            }
+            std::string element = line.ends_with(",") ? line.substr(0, line.size() - 1) : line;
+            BOOST_TEST_CONTEXT("line " << element) { BOOST_TEST(element == nlohmann_dump(json::parse(element))); }
+            ++checked;
+        }
+        json r = json::parse(text);
+        BOOST_TEST(checked == r["items"].size() + r["free_text_answers"].size());
+        for (const auto& it : r["items"])
+            if (it["title"].is_string() && it["title"].get<std::string>().starts_with("Rad 1"))
+                BOOST_TEST(it["title"].get<std::string>() ==
+                           "Rad 1\nrad 2\t\"citat\" \\ \x01 \xEF\xBF\xBD( \xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD ån 🚲");
+    }
 }
