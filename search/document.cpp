@@ -95,13 +95,10 @@ Xapian::Document build_document(const indexed_item& item, Xapian::TermGenerator&
     }
 
     doc.add_value(slot::received_at, item.received_at);
-    doc.add_value(slot::kind, item.kind);
-    doc.add_value(slot::dialogue, item.dialogue);
-    doc.add_value(slot::status, item.status);
-    doc.add_value(slot::area, lower(item.area));
-    doc.add_value(slot::routing, item.routing);
-    doc.add_value(slot::month, month);
-    doc.add_value(slot::tags, tags);
+    std::string facets;
+    for (const std::string& field : {item.kind, item.dialogue, item.status, tags, item.routing, lower(item.area), month})
+        facets += field + '\x1f';
+    doc.add_value(slot::facets, facets);
 
     // Result rows are read from SQLite (see searcher.cpp), so the document carries only its id:
     // a smaller index, and an anonymised or edited item shows its current text at once.

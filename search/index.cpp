@@ -82,8 +82,26 @@ index::index(const fs::path& data_dir, schema::database& db) : dir_(data_dir / "
         throw std::runtime_error("the search index in " + dir_.string() +
                                  " is in use by another Inspel process (a server or a reindex)");
     }
+    upgrade_format();
     thread_ = std::thread([this] { run_indexer(); });
     subscription_ = db_.on_commit([this] { notify(); });
+}
+
+// An index built by another version of document.cpp is brought up to date by queueing every item
+// for the indexer, so the server keeps answering (old documents stay findable until replaced).
+// The queue is committed before the index records its new format: a crash in between only queues
+// everything once more.
+void index::upgrade_format() {
+    if (writer_->get_metadata(format_key) == format) return;
+    if (writer_->get_doccount() > 0) {
+        db_.write_and_wait([](schema::connection& c) {
+            c.exec("INSERT INTO index_outbox (submission_id, enqueued_at) "
+                   "SELECT id, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM submissions ORDER BY id");
+        });
+        log::info("index_format_upgrade", {{"to", std::string(format)}, {"documents", writer_->get_doccount()}});
+    }
+    writer_->set_metadata(format_key, std::string(format));
+    writer_->commit();
 }
 
 index::~index() { stop(); }
@@ -240,6 +258,7 @@ std::uint64_t rebuild(const fs::path& data_dir, schema::database& db) {
     std::int64_t outbox_high = 0;
     {
         Xapian::WritableDatabase out(fresh.string(), Xapian::DB_CREATE_OR_OVERWRITE);
+        out.set_metadata(format_key, std::string(format));
         Xapian::TermGenerator tg;
         tg.set_database(out);
         tg.set_flags(Xapian::TermGenerator::FLAG_SPELLING);

@@ -68,6 +68,7 @@ private:
     struct reader_lease;
     void run_indexer();
     bool drain_once();
+    void upgrade_format();
 
     std::filesystem::path dir_;
     schema::database& db_;

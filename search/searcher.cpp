@@ -14,40 +14,48 @@ namespace {
 // of a million would cost far more than the search itself.
 constexpr Xapian::doccount facet_sample = 10000;
 
+// The fields of the facets value (terms.hpp), in order.
 struct facet_def {
     const char* name;
-    Xapian::valueno slot;
-    bool multi;  // several values per document, each followed by '\n'
+    bool multi;  // several values, each followed by '\n'
 };
 constexpr facet_def facet_defs[] = {
-    {"kind", slot::kind, false},     {"dialogue", slot::dialogue, false}, {"status", slot::status, false},
-    {"tag", slot::tags, true},       {"routing", slot::routing, false},   {"area", slot::area, false},
-    {"month", slot::month, false},
+    {"kind", false}, {"dialogue", false}, {"status", false}, {"tag", true},
+    {"routing", false}, {"area", false}, {"month", false},
 };
 
-// Counts every facet in one pass over the documents Xapian considers.
+// Counts every facet in one pass over the documents Xapian considers: one value read per document.
 class facet_spy : public Xapian::MatchSpy {
 public:
     void operator()(const Xapian::Document& doc, double) override {
         ++seen;
-        for (std::size_t i = 0; i < std::size(facet_defs); ++i) {
-            std::string v = doc.get_value(facet_defs[i].slot);
-            if (v.empty()) continue;
+        std::string v = doc.get_value(slot::facets);
+        std::string_view rest(v);
+        for (std::size_t i = 0; i < std::size(facet_defs) && !rest.empty(); ++i) {
+            auto end = rest.find('\x1f');
+            std::string_view field = rest.substr(0, end);
+            rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
             if (!facet_defs[i].multi) {
-                ++counts[i][v];
+                count(i, field);
                 continue;
             }
-            std::size_t start = 0, nl;
-            while ((nl = v.find('\n', start)) != std::string::npos) {
-                if (nl > start) ++counts[i][v.substr(start, nl - start)];
-                start = nl + 1;
-            }
+            for (std::size_t nl; (nl = field.find('\n')) != std::string_view::npos; field.remove_prefix(nl + 1))
+                count(i, field.substr(0, nl));
         }
     }
     std::string name() const override { return "inspel.facets"; }
 
-    std::map<std::string, std::uint64_t> counts[std::size(facet_defs)];
+    std::map<std::string, std::uint64_t, std::less<>> counts[std::size(facet_defs)];
     Xapian::doccount seen = 0;
+
+private:
+    void count(std::size_t facet, std::string_view value) {
+        if (value.empty()) return;
+        auto& m = counts[facet];
+        auto it = m.find(value);
+        if (it == m.end()) it = m.emplace(std::string(value), 0).first;
+        ++it->second;
+    }
 };
 
 // tag:Trafik finds the tag stored as "trafik": boolean values are compared in lower case.

@@ -126,9 +126,15 @@ private:
 bool has_stemmer(std::string_view language) { return stemmers().count(language) > 0; }
 
 Xapian::Stem stemmer_for(std::string_view language) {
+    // Building a Snowball stemmer allocates its tables, and the indexer asks once per document. A
+    // stemmer keeps state while it stems, so each thread has its own.
+    thread_local std::map<std::string, Xapian::Stem, std::less<>> made;
+    if (auto m = made.find(language); m != made.end()) return m->second;
     auto it = stemmers().find(language);
-    if (it == stemmers().end() || language == "sv") return Xapian::Stem(new swedish_stemmer);
-    return Xapian::Stem(it->second);
+    Xapian::Stem stem = it == stemmers().end() || language == "sv" ? Xapian::Stem(new swedish_stemmer) : Xapian::Stem(it->second);
+    // Unknown codes all share the Swedish one rather than growing the cache without bound.
+    made.emplace(it == stemmers().end() ? std::string("sv") : std::string(language), stem);
+    return stem;
 }
 
 }  // namespace inspel::search

@@ -222,6 +222,34 @@ BOOST_AUTO_TEST_CASE(a_restart_mid_indexing_loses_nothing_and_doubles_nothing) {
     BOOST_TEST(f.idx->outbox_backlog() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(an_index_of_an_older_format_is_rebuilt_by_the_running_indexer) {
+    fixture f;
+    f.add({{.kind = "proposal", .body = "gatlampor"}, {.body = "gatlampor", .area = "Norr"}});
+    BOOST_TEST(f.find("gatlampor").total == 2u);
+    f.idx->stop();
+    f.idx.reset();
+    {
+        // What an older Inspel left: documents without the facets value and no format mark.
+        Xapian::WritableDatabase old((f.dir.path() / "index" / "current").string(), Xapian::DB_OPEN);
+        for (Xapian::docid d = 1; d <= old.get_lastdocid(); ++d) {
+            Xapian::Document doc = old.get_document(d);
+            doc.remove_value(search::slot::facets);
+            old.replace_document(d, doc);
+        }
+        old.set_metadata(search::format_key, "");
+        old.commit();
+    }
+    f.idx = f.open_index();
+    auto res = f.find("gatlampor");
+    BOOST_TEST(res.total == 2u);
+    BOOST_TEST(f.idx->documents() == 2u);
+    std::map<std::string, std::uint64_t> kinds;
+    for (const auto& v : res.facets["kind"]) kinds[v.value] = v.count;
+    BOOST_TEST(kinds["proposal"] == 1u);
+    BOOST_TEST(kinds["feedback"] == 1u);
+    BOOST_TEST(res.facets["area"].size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(reindex_gives_the_same_results_as_incremental_indexing) {
     fixture f;
     std::vector<item> items;
