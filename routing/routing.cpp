@@ -14,23 +14,6 @@ namespace {
 
 using json = nlohmann::json;
 
-// Words too common to tell one dialogue from another. Only the languages the municipality writes in
-// most; other languages lean on idf across the profiles.
-const std::set<std::string, std::less<>> stop_words = {
-    // Swedish
-    "och", "att", "det", "som", "en", "ett", "är", "av", "för", "på", "med", "till", "den", "de", "om", "har",
-    "inte", "jag", "vi", "ni", "du", "han", "hon", "man", "kan", "ska", "skulle", "vill", "var", "vara", "blir",
-    "bli", "från", "eller", "men", "så", "när", "där", "här", "vad", "hur", "vem", "vilka", "vilken", "vilket",
-    "mer", "mycket", "också", "bara", "alla", "allt", "andra", "annat", "sin", "sitt", "sina", "min", "mitt",
-    "mina", "vår", "vårt", "våra", "er", "ert", "era", "dem", "oss", "mig", "dig", "sig", "denna", "detta",
-    "dessa", "nu", "då", "än", "utan", "efter", "under", "över", "mot", "vid", "hos", "genom", "både", "samt",
-    "finns", "fanns", "får", "få", "göra", "gör", "gjort", "hade", "haft", "varit", "blev", "ju", "nog", "väl",
-    "sedan", "även", "hela", "helt", "dock", "ingen", "inga", "inget", "något", "några", "någon", "många",
-    "mest", "redan", "tycker", "tror", "bör", "måste", "kunna", "kommer", "idag", "in", "ut", "upp", "ner",
-    "the", "and", "of", "to", "in", "is", "it", "that", "for", "on", "with", "as", "are", "be", "this", "was",
-    "by", "or", "an", "at", "from", "but", "not", "have", "has", "we", "you", "they", "our", "their", "would",
-    "should", "could", "can", "will", "there", "what", "which", "who", "how", "when", "more", "also", "very",
-};
 
 
 }  // namespace
@@ -86,7 +69,7 @@ std::map<std::string, int> analyse(std::string_view text, std::string_view langu
         if (word.empty()) return;
         // Numbers and single letters say nothing about a purpose.
         bool digits = std::all_of(word.begin(), word.end(), [](unsigned char ch) { return ch >= '0' && ch <= '9'; });
-        if (!digits && Xapian::Utf8Iterator(word).left() > 1 && !stop_words.contains(word)) ++out[stem(word)];
+        if (!digits && Xapian::Utf8Iterator(word).left() > 1 && !search::is_stop_word(word)) ++out[stem(word)];
         word.clear();
     };
     for (Xapian::Utf8Iterator i(folded); i != Xapian::Utf8Iterator(); ++i) {

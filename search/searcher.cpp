@@ -58,6 +58,12 @@ private:
     }
 };
 
+// The query words to leave out (terms.hpp), except inside phrases.
+class stop_words : public Xapian::Stopper {
+public:
+    bool operator()(const std::string& word) const override { return is_stop_word(word); }
+};
+
 // tag:Trafik finds the tag stored as "trafik": boolean values are compared in lower case.
 class lowercase_filter : public Xapian::FieldProcessor {
 public:
@@ -108,6 +114,7 @@ void build_query(Xapian::Database& db, const query_request& request, parsed_quer
     // capitalised or not, in a phrase or not, is matched by its stem.
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
     qp.set_default_op(Xapian::Query::OP_AND);
+    qp.set_stopper((new stop_words)->release());
     qp.set_max_expansion(200, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     qp.add_prefix("title", prefix::title);
     for (const auto& [name, pfx] : filter_prefixes())
@@ -168,6 +175,9 @@ query_result run_query(Xapian::Database& db, const query_request& request, const
 
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
+    // BM25 with the usual k1 = 1.2 and b = 0.75 (Xapian's default b is 0.5): on SweFAQ it ranks the
+    // right answer higher (bench/search_quality, docs/BENCHMARKS.md).
+    enquire.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
     switch (request.sort) {
         case sort_order::relevance:
             enquire.set_sort_by_relevance_then_value(slot::received_at, true);

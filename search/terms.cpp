@@ -6,6 +6,7 @@
 #include <unicode/unistr.h>
 
 #include <map>
+#include <set>
 
 namespace inspel::search {
 
@@ -122,6 +123,27 @@ private:
     static bool is_vowel(char c) { return std::string_view("aeiouy").find(c) != std::string_view::npos; }
     Xapian::Stem snowball_{"swedish"};
 };
+
+bool is_stop_word(std::string_view word) {
+    // Swedish first, then English: the languages residents write in most. Other languages lean
+    // on idf alone.
+    static const std::set<std::string, std::less<>> words = {
+    // Swedish
+    "och", "att", "det", "som", "en", "ett", "är", "av", "för", "på", "med", "till", "den", "de", "om", "har",
+    "inte", "jag", "vi", "ni", "du", "han", "hon", "man", "kan", "ska", "skulle", "vill", "var", "vara", "blir",
+    "bli", "från", "eller", "men", "så", "när", "där", "här", "vad", "hur", "vem", "vilka", "vilken", "vilket",
+    "mer", "mycket", "också", "bara", "alla", "allt", "andra", "annat", "sin", "sitt", "sina", "min", "mitt",
+    "mina", "vår", "vårt", "våra", "er", "ert", "era", "dem", "oss", "mig", "dig", "sig", "denna", "detta",
+    "dessa", "nu", "då", "än", "utan", "efter", "under", "över", "mot", "vid", "hos", "genom", "både", "samt",
+    "finns", "fanns", "får", "få", "göra", "gör", "gjort", "hade", "haft", "varit", "blev", "ju", "nog", "väl",
+    "sedan", "även", "hela", "helt", "dock", "ingen", "inga", "inget", "något", "några", "någon", "många",
+    "mest", "redan", "tycker", "tror", "bör", "måste", "kunna", "kommer", "idag", "in", "ut", "upp", "ner",
+    "the", "and", "of", "to", "in", "is", "it", "that", "for", "on", "with", "as", "are", "be", "this", "was",
+    "by", "or", "an", "at", "from", "but", "not", "have", "has", "we", "you", "they", "our", "their", "would",
+    "should", "could", "can", "will", "there", "what", "which", "who", "how", "when", "more", "also", "very",
+};
+    return words.contains(word);
+}
 
 bool has_stemmer(std::string_view language) { return stemmers().count(language) > 0; }
 

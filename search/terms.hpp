@@ -65,6 +65,10 @@ std::string lower(std::string_view utf8);
 
 // The stemmer for an ISO 639-1 code; Swedish when the language is unknown or has none.
 Xapian::Stem stemmer_for(std::string_view language);
+// Words too common to tell texts apart ("och", "att", "the"), lower-cased; they are left out of
+// queries outside phrases and of routing profiles.
+bool is_stop_word(std::string_view word);
+
 // True when Xapian has a stemmer for this ISO 639-1 code.
 bool has_stemmer(std::string_view language);
 
