@@ -65,7 +65,7 @@ std::string_view kind_handling(std::string_view kind);
 // All the tunable numbers, in one place. The thresholds are posterior probabilities, chosen on the
 // tuning set of bench/routing-eval (see docs/BENCHMARKS.md), never on the set reported.
 struct thresholds {
-    double accept = 0.68;          // at or above: in purpose
+    double accept = 0.70;          // at or above: in purpose
     double reject = 0.03;          // below: outside purpose; between: needs_review
     double area_evidence = 0.10;   // added (item's area among the dialogue's) or subtracted (another area)
     double keyword_weight = 3.0;   // an official's keyword counts as this many occurrences
