@@ -71,7 +71,7 @@ Xapian::Document build_document(const indexed_item& item, Xapian::TermGenerator&
     tg.set_stemmer(stemmer_for(item.language));
     // Lower-cased first: STEM_SOME would leave every capitalised word (each sentence's first)
     // unstemmed, so "Skolan ..." could never be found by "skolor".
-    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME_FULL_POS);
+    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
     std::string title = lower(fold_accents(item.title));
     tg.index_text(title, 1, prefix::title);
     // Title words count in plain searches too, and more than body words.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <regex>
+#include <set>
 
 namespace inspel::search {
 namespace {
@@ -105,14 +106,35 @@ struct parsed_query {
     bool has_text = false;
 };
 
+// "Skolor AND Cykel" -> "skolor AND cykel": the boolean operators are the upper-case words.
+std::string lower_but_operators(const std::string& text) {
+    static const std::set<std::string, std::less<>> operators = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::size_t end = text.find_first_of(" \t\r\n()\"", i);
+        if (end == i) {
+            out += text[i++];
+            continue;
+        }
+        std::string_view word(text.data() + i, (end == std::string::npos ? text.size() : end) - i);
+        // NEAR/3 and ADJ/2 carry their window after a slash.
+        std::string_view head = word.substr(0, word.find('/'));
+        out += operators.contains(head) ? std::string(word) : lower(word);
+        i += word.size();
+    }
+    return out;
+}
+
 void build_query(Xapian::Database& db, const query_request& request, parsed_query& out) {
     out.stemmer = stemmer_for(request.language);
     Xapian::QueryParser& qp = out.parser;
     qp.set_database(db);
     qp.set_stemmer(out.stemmer);
-    // Every indexed word has a Z-stem with positions (see document.cpp), so every query word,
-    // capitalised or not, in a phrase or not, is matched by its stem.
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
+    // Words outside phrases match by their Z-stem, phrases by the words themselves (only those
+    // carry positions, see document.cpp). STEM_SOME leaves capitalised words unstemmed, so the
+    // query is lower-cased first, all but its operators.
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     qp.set_default_op(Xapian::Query::OP_AND);
     qp.set_stopper((new stop_words)->release());
     qp.set_max_expansion(200, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
@@ -121,7 +143,7 @@ void build_query(Xapian::Database& db, const query_request& request, parsed_quer
         qp.add_boolean_prefix(name, (new lowercase_filter(pfx))->release());
 
     Xapian::Query query = Xapian::Query::MatchAll;
-    std::string text = fold_accents(request.text);
+    std::string text = lower_but_operators(fold_accents(request.text));
     bool has_text = text.find_first_not_of(" \t\r\n") != std::string::npos;
     if (has_text) {
         try {

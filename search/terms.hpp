@@ -5,8 +5,9 @@
 // indexer replay its outbox after a crash without doubling anything.
 //
 // Free-text terms (from the REDACTED title and body only; personal data is never indexed):
-//   (none)   body and title words, lower-cased, plus Z-prefixed stems with positions
-//            (TermGenerator STEM_SOME_FULL_POS; queries use STEM_ALL_Z, so they match by stem)
+//   (none)   body and title words, lower-cased, with positions (for phrases), plus Z-prefixed
+//            stems without positions (TermGenerator STEM_SOME on lower-cased text; queries are
+//            lower-cased too, so every word outside a phrase matches by its stem)
 //   S        title words ("title:" in queries), plus ZS stems
 // Boolean filter terms (exact, lower case, never stemmed):
 //   K        kind              (proposal, feedback, panel_response, public_question)   "kind:"
@@ -73,7 +74,7 @@ bool is_stop_word(std::string_view word);
 bool has_stemmer(std::string_view language);
 
 // The version of the scheme above; bump it whenever documents are built differently.
-inline constexpr std::string_view format = "2";
+inline constexpr std::string_view format = "3";
 inline constexpr const char* format_key = "inspel.format";
 
 // The unique id term of a submission.
