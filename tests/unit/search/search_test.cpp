@@ -94,6 +94,12 @@ BOOST_AUTO_TEST_CASE(inflected_swedish_forms_find_each_other) {
     BOOST_TEST(f.ids_for("cykelbanorna").count(ids[1]) == 1u);
     BOOST_TEST(f.ids_for("cykelban*").count(ids[1]) == 1u);
     BOOST_TEST(f.ids_for("skolor").count(ids[2]) == 0u);
+    // Capitalised as typed at the start of a sentence, and next to upper-case operators.
+    BOOST_TEST(f.ids_for("Skolor").count(ids[0]) == 1u);
+    BOOST_TEST(f.ids_for("Skolor OR Cykelbanorna") == (std::set<std::int64_t>{ids[0], ids[1]}));
+    BOOST_TEST(f.ids_for("Cykelbanan NOT Skolor") == std::set<std::int64_t>{ids[1]});
+    BOOST_TEST(f.ids_for("\"Bygg en cykelbana\"") == std::set<std::int64_t>{ids[1]});
+    BOOST_TEST(f.ids_for("\"bygg en cykelbanorna\"").empty());  // a phrase is the words as written
 }
 
 BOOST_AUTO_TEST_CASE(accents_fold_but_swedish_letters_stay) {
