@@ -9,10 +9,14 @@
 #include "inspel/version.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <sched.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace inspel::exporting {
 
@@ -78,21 +82,31 @@ std::string answer_of(const json& answers, const std::string& question) {
 
 std::string_view bit(bool b) { return b ? "1" : "0"; }
 
+// True when the calling thread runs below normal priority: a nice value above 0 (the nightly thread
+// sets 10 on itself) or an idle or batch scheduling policy.
+bool lowered_priority() {
+    errno = 0;
+    int nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+    bool niced = errno == 0 && nice > 0;
+    int policy = ::sched_getscheduler(0);
+    return niced || policy == SCHED_IDLE || policy == SCHED_BATCH;
+}
+
 class item_files {
 public:
     item_files(const fs::path& dir, const compilation& comp, const json& summary, dialogue::day date, unsigned files,
-               const std::function<void(std::string_view)>& before)
+               bool threads, const std::function<void(std::string_view)>& before)
         : comp_(comp), internal_(comp.who == audience::internal) {
         if (files & csv_file) {
             if (before) before("items.csv");
-            csv_file_ = std::make_unique<output_file>(dir / "items.csv");
+            csv_file_ = std::make_unique<output_file>(dir / "items.csv", threads);
             csv_ = std::make_unique<csv_writer>(*csv_file_);
             csv_->row(csv_header());
         }
         if (files & xlsx_file) open_xlsx(dir, summary, date, before);
         if (files & json_file) {
             if (before) before("results.json");
-            json_file_ = std::make_unique<output_file>(dir / "results.json");
+            json_file_ = std::make_unique<output_file>(dir / "results.json", threads);
             write_json_head(summary);
         }
     }
@@ -455,20 +469,23 @@ exported write_one(schema::connection& c, const dialogue::store::stored& d, cons
     out.folder = slug_dir / dialogue::format_day(o.date);
     out.high_water_mark = comp.high_water_mark;
     fs::path tmp = make_temp_folder(out.folder);
+    // Run in the background (the nightly thread, `nice inspel export`), the export keeps to the one
+    // thread it runs on; otherwise writer threads hash and write while it formats.
+    const bool threads = !lowered_priority();
     try {
         json summary = summary_json(comp, o.date);
         std::map<std::string, file_digest, std::less<>> digests;
 
         if (o.files & report_file) {
             if (o.before_file) o.before_file("report.html");
-            output_file report(tmp / "report.html");
+            output_file report(tmp / "report.html", threads);
             write_report(report, c, comp, summary, o.list_limit);
             report.close();
             digests["report.html"] = report.digest();
         }
 
         if (o.files & (csv_file | xlsx_file | json_file)) {
-            item_files files(tmp, comp, summary, o.date, o.files, o.before_file);
+            item_files files(tmp, comp, summary, o.date, o.files, threads, o.before_file);
             if (files.wants_free_text())
                 for (const auto& q : d.record.questions)
                     if (q.type == dialogue::question_type::free_text)

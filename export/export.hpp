@@ -51,6 +51,24 @@
 // memory does not grow with the number of items; the report lists at most `list_limit` items per
 // group and says where the rest are.
 //
+// Speed
+// -----
+// A large dialogue has a million items, and a pass over the submissions table costs what reading it
+// costs, so a run makes two: compile() counts everything (kinds, areas, statuses, routing, tags, the
+// frågepanel, the high-water mark) and notes the few ids the report lists and the responses that
+// hold answers; then one pass streams every item into the CSV, XLSX and JSON writers. Tags come from
+// a cursor over submission_tags merged in id order, not a subquery per item; the report and the
+// free-text answers read rows by id. An item is read as views of SQLite's row and written directly:
+// no nlohmann::json object per item (json_text.hpp writes the same bytes), stored answers copied when
+// they already are in the written form. Files are hashed while written (sha256.hpp uses the SHA
+// instructions where the processor has them) and written with O_DIRECT, past the page cache.
+// Run at normal priority (`inspel export` by hand), writer threads hash and write while the export
+// formats, and the export uses both cores. Run below it (the nightly thread at nice 10, or `nice
+// inspel export`), everything stays on the one thread: measured on two cores, a background process
+// busy on both cores cost intake a third of its throughput, one busy core about a tenth. The run's
+// read transaction pins its snapshot, so the WAL grows while it runs (intake's checkpoints cannot
+// pass it) and is checkpointed after: one more reason for the run to be short.
+//
 // The nightly run (nightly.hpp) exports every dialogue in execution or later whose high-water mark
 // differs from the one in its latest export's manifest.
 #pragma once

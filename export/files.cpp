@@ -47,11 +47,11 @@ struct output_file::writer {
     std::mutex m;
     std::condition_variable cv;
     std::deque<char*> full, empty;
-    bool busy = false, stopping = false;
+    bool threaded = false, stopping = false;
     int error = 0;  // errno of the first failed write
     std::thread thread;
 
-    explicit writer(const fs::path& p) : path(p) {
+    writer(const fs::path& p, bool writer_thread) : path(p), threaded(writer_thread) {
         fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_DIRECT, 0644);
         direct = fd >= 0;
         if (fd < 0 && errno == EINVAL)  // a file system without O_DIRECT (tmpfs)
@@ -108,7 +108,6 @@ struct output_file::writer {
             if (full.empty()) return;
             char* b = full.front();
             full.pop_front();
-            busy = true;
             bool ok = error == 0;
             lock.unlock();
             if (ok) {
@@ -118,14 +117,18 @@ struct output_file::writer {
             int err = errno;
             lock.lock();
             if (!ok && error == 0) error = err ? err : EIO;
-            busy = false;
             empty.push_back(b);
             cv.notify_all();
         }
     }
 
-    // Hands the full buffer to the thread and returns the next one to fill.
+    // Hands the full buffer to the thread (or writes it) and returns the next one to fill.
     char* hand_over() {
+        if (!threaded) {
+            hash.update(filling, buffer_size);
+            if (!write_at_end(filling, buffer_size)) throw io_error("cannot write", path);
+            return filling;
+        }
         std::unique_lock lock(m);
         if (error) {
             errno = error;
@@ -152,7 +155,8 @@ struct output_file::writer {
     }
 };
 
-output_file::output_file(const fs::path& path) : w_(std::make_unique<writer>(path)) {
+output_file::output_file(const fs::path& path, bool writer_thread)
+    : w_(std::make_unique<writer>(path, writer_thread)) {
     pos_ = w_->filling;
     end_ = pos_ + writer::buffer_size;
 }

@@ -20,16 +20,17 @@ struct file_digest {
 };
 
 // A file written through large buffers and hashed on the way, so the manifest needs no second read.
-// Full buffers go to a writer thread, which hashes them and writes them with O_DIRECT: the bytes go
-// from the buffer to the disk without a copy into the page cache (where an export of a gigabyte
-// would push out the database's pages that intake and the workspace read), and the export goes on
-// formatting while the disk writes. A file smaller than one buffer never starts the thread.
+// Buffers are written with O_DIRECT: the bytes go from the buffer to the disk without a copy into
+// the page cache (where an export of a gigabyte would push out the database's pages that intake and
+// the workspace read). With `writer_thread`, full buffers go to a thread that hashes and writes them
+// while the export goes on formatting (a file smaller than one buffer never starts it); without, the
+// caller's thread does it, and the export keeps to one core (see export.hpp, "Speed").
 // close() writes the rest, fsyncs and reports any error. A file not closed (an exception on the way)
 // is closed by the destructor without a sync: the folder it is in is a temporary one that never
 // becomes visible.
 class output_file {
 public:
-    explicit output_file(const std::filesystem::path& path);
+    explicit output_file(const std::filesystem::path& path, bool writer_thread = false);
     ~output_file();
     output_file(const output_file&) = delete;
     output_file& operator=(const output_file&) = delete;

@@ -108,7 +108,8 @@ bool nightly::tick() {
 
 void nightly::loop() {
     // Residents' submissions come first: on Linux a thread has its own nice value, and this one
-    // yields the CPU to the I/O threads and the writer while it compiles.
+    // yields the CPU to the I/O threads and the writer while it compiles. At this priority the
+    // export also keeps to this one thread (export.hpp, "Speed"), leaving the other core to intake.
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
     while (true) {
         tick();

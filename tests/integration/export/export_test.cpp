@@ -9,12 +9,14 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <limits>
 #include <map>
+#include <thread>
 
 using namespace inspel;
 using namespace inspel::test;
@@ -514,4 +516,27 @@ BOOST_AUTO_TEST_CASE(every_streamed_line_is_what_nlohmann_writes_for_it) {
                 BOOST_TEST(it["title"].get<std::string>() ==
                            "Rad 1\nrad 2\t\"citat\" \\ \x01 \xEF\xBF\xBD( \xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD ån 🚲");
     }
+}
+
+BOOST_AUTO_TEST_CASE(a_run_in_the_background_writes_the_same_bytes) {
+    // At a lowered priority (the nightly thread's nice 10) the export writes on its own thread;
+    // otherwise writer threads do. Files larger than the writers' buffers, byte for byte the same.
+    export_fixture f;
+    f.add_items(7000);
+    temp_dir normal, background;
+    f.export_to(normal.path(), exporting::audience::internal);
+    std::exception_ptr failed;
+    std::thread niced([&] {
+        try {
+            BOOST_REQUIRE(::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) == 0);
+            f.export_to(background.path(), exporting::audience::internal);
+        } catch (...) {
+            failed = std::current_exception();
+        }
+    });
+    niced.join();
+    if (failed) std::rethrow_exception(failed);
+    auto a = folder_bytes(normal / f.slug / "2026-03-01"), b = folder_bytes(background / f.slug / "2026-03-01");
+    BOOST_TEST(a["results.json"].size() > (3u << 20));
+    BOOST_TEST((a == b));
 }
