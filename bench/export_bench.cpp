@@ -1,7 +1,8 @@
 // Export speed and memory, next to the sqlite3 command line dumping the same rows, and intake's
 // throughput while an export runs.
 //
-//   build/bench/export_bench [--items 100000] [--panel 10000] [--big 1000000] [--intake-seconds 10] [--work DIR]
+//   build/bench/export_bench [--items 100000] [--panel 10000] [--big 1000000] [--intake-seconds 10]
+//                            [--rounds 3] [--work DIR] [--binary PATH]
 //
 // 1. A dialogue (the demo's, in execution) gets `items` items, `panel` of them frågepanel responses,
 //    made of real Swedish sentences (bench/corpus), with routing outcomes, tags and statuses spread
@@ -9,11 +10,14 @@
 // 2. The real `inspel export` binary compiles it (all five files); wall time and the child's peak
 //    resident memory (wait4's ru_maxrss) are reported. Then `sqlite3 -readonly DB ".mode json"`
 //    dumps the same rows and columns (the export's own SELECT) to a file, timed the same way.
-// 3. Intake: the real `inspel serve` takes JSON submissions from four keep-alive clients for
-//    `intake-seconds`, first alone, then while exports of the dialogue run back to back (at nice 10,
-//    as the nightly thread runs inside `serve`).
+// 3. Intake: the real `inspel serve` takes JSON submissions from four keep-alive clients, in
+//    `rounds` pairs of windows of `intake-seconds`: alone, then while exports of the dialogue run back
+//    to back (at nice 10, as the nightly thread runs inside `serve`). Alternating windows on one
+//    server keep a neighbour's load, which comes and goes on a shared machine, from landing on one
+//    side only; each window is printed with the load average, and the ratio is over all of them.
 // 4. The dialogue grows to `big` items and the machine-readable files alone (--files csv,json) are
 //    timed against the sqlite3 JSON dump of the same rows.
+// --binary runs another inspel executable (an older build, for a before/after on the same machine).
 #include "bench/corpus.hpp"
 #include "common/log.hpp"
 #include "dialogue/store/store.hpp"
@@ -168,55 +172,84 @@ private:
     std::int64_t next_ = 0, panel_added_ = 0;
 };
 
-struct intake_result {
-    double per_second = 0;
+std::string load_average() {
+    std::ifstream in("/proc/loadavg");
+    std::string one, five, fifteen;
+    in >> one >> five >> fifteen;
+    return one + " " + five + " " + fifteen;
+}
+
+struct intake_window {
+    std::uint64_t accepted = 0;
+    double seconds = 0;
     std::uint64_t exports = 0;
 };
 
-// Four clients post submissions for `seconds`; with `exporting`, exports run back to back meanwhile.
-intake_result intake(const std::string& binary, const fs::path& data, const fs::path& work, double seconds,
-                     bool exporting) {
+// One server; `rounds` pairs of windows of `seconds`: four clients post submissions, alone, then while
+// exports run back to back. Prints each window; returns the totals {alone, exporting}.
+std::pair<intake_window, intake_window> intake(const std::string& binary, const fs::path& data, const fs::path& work,
+                                               double seconds, int rounds) {
     test::process server(binary, {"serve", "--listen", "127.0.0.1:0", "--data", data.string()},
                          {{"INSPEL_EXPORT_NIGHTLY", "false"}, {"INSPEL_RATE_LIMIT", "0"}});
     auto port = server.wait_for_port();
     server.drain_in_background();
-    std::atomic<bool> stop{false};
-    std::atomic<std::uint64_t> accepted{0}, exports{0};
-    std::thread exporter;
-    if (exporting)
-        exporter = std::thread([&] {
-            for (int round = 0; !stop; ++round) {
-                auto out = work / ("load-" + std::to_string(round));
-                // At nice 10, as the nightly thread inside `serve` runs (export/nightly.cpp).
-                run_measured({"/usr/bin/nice", "-n", "10", binary, "export", "--data", data.string(), "--out",
-                              out.string(), "--date", "2026-03-01"});
-                fs::remove_all(out);
-                if (!stop) ++exports;
-            }
-        });
-    std::vector<std::thread> clients;
-    auto until = clock_type::now() + std::chrono::duration<double>(seconds);
-    auto started = clock_type::now();
-    for (int k = 0; k < 4; ++k)
-        clients.emplace_back([&, k] {
-            test::http_client client(port);
-            for (int i = 0; clock_type::now() < until; ++i) {
-                auto r = client.post_json("/api/v1/submissions",
-                                          {{"kind", "feedback"},
-                                           {"feedback_type", "idea"},
-                                           {"title", "Bättre belysning " + std::to_string(k)},
-                                           {"body", "Cykelvägen längs ån behöver bättre belysning på kvällarna, nummer " +
-                                                        std::to_string(i) + "."}});
-                if (r.result_int() == 201) ++accepted;
-            }
-        });
-    for (auto& t : clients) t.join();
-    double took = std::chrono::duration<double>(clock_type::now() - started).count();
-    stop = true;
-    if (exporter.joinable()) exporter.join();
+    auto window = [&](double length, bool exporting) {
+        std::atomic<bool> stop{false};
+        std::atomic<std::uint64_t> accepted{0}, exports{0};
+        std::thread exporter;
+        if (exporting)
+            exporter = std::thread([&] {
+                for (int round = 0; !stop; ++round) {
+                    auto out = work / ("load-" + std::to_string(round));
+                    // At nice 10, as the nightly thread inside `serve` runs (export/nightly.cpp).
+                    run_measured({"/usr/bin/nice", "-n", "10", binary, "export", "--data", data.string(), "--out",
+                                  out.string(), "--date", "2026-03-01"});
+                    fs::remove_all(out);
+                    if (!stop) ++exports;
+                }
+            });
+        std::vector<std::thread> clients;
+        auto until = clock_type::now() + std::chrono::duration<double>(length);
+        auto started = clock_type::now();
+        for (int k = 0; k < 4; ++k)
+            clients.emplace_back([&, k] {
+                test::http_client client(port);
+                for (int i = 0; clock_type::now() < until; ++i) {
+                    auto r = client.post_json("/api/v1/submissions",
+                                              {{"kind", "feedback"},
+                                               {"feedback_type", "idea"},
+                                               {"title", "Bättre belysning " + std::to_string(k)},
+                                               {"body", "Cykelvägen längs ån behöver bättre belysning på kvällarna, "
+                                                        "nummer " + std::to_string(i) + "."}});
+                    if (r.result_int() == 201) ++accepted;
+                }
+            });
+        for (auto& t : clients) t.join();
+        intake_window w{accepted.load(), std::chrono::duration<double>(clock_type::now() - started).count(), 0};
+        stop = true;
+        if (exporter.joinable()) exporter.join();
+        w.exports = exports.load();
+        return w;
+    };
+    window(2, false);  // warm up: connections, caches, the first checkpoints
+    intake_window alone, exporting;
+    for (int r = 0; r < rounds; ++r) {
+        for (bool with_export : {false, true}) {
+            auto w = window(seconds, with_export);
+            std::printf("  round %d, %-10s %6.0f submissions/s%s  (load average %s)\n", r + 1,
+                        with_export ? "exporting:" : "alone:", static_cast<double>(w.accepted) / w.seconds,
+                        with_export ? (", " + std::to_string(w.exports) + " exports finished").c_str() : "",
+                        load_average().c_str());
+            std::fflush(stdout);
+            auto& total = with_export ? exporting : alone;
+            total.accepted += w.accepted;
+            total.seconds += w.seconds;
+            total.exports += w.exports;
+        }
+    }
     server.signal(SIGTERM);
     server.wait(std::chrono::seconds(30));
-    return {static_cast<double>(accepted) / took, exports.load()};
+    return {alone, exporting};
 }
 
 void row(const char* what, std::int64_t items, const measured& m, std::uint64_t bytes) {
@@ -229,14 +262,18 @@ void row(const char* what, std::int64_t items, const measured& m, std::uint64_t 
 int main(int argc, char** argv) {
     std::int64_t items = 100000, panel = 10000, big = 1000000;
     double intake_seconds = 10;
+    int rounds = 3;
     std::optional<fs::path> work_dir;
+    std::string binary = INSPEL_BINARY;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string k = argv[i], v = argv[i + 1];
         if (k == "--items") items = std::stoll(v);
         else if (k == "--panel") panel = std::stoll(v);
         else if (k == "--big") big = std::stoll(v);
         else if (k == "--intake-seconds") intake_seconds = std::stod(v);
+        else if (k == "--rounds") rounds = std::max(1, std::stoi(v));
         else if (k == "--work") work_dir = v;
+        else if (k == "--binary") binary = fs::absolute(v).string();
         else {
             std::cerr << "unknown flag " << k << "\n";
             return 2;
@@ -247,7 +284,6 @@ int main(int argc, char** argv) {
     fs::path work = work_dir ? *work_dir : tmp.path();
     fs::path data = work / "data", out = work / "out";
     fs::create_directories(data);
-    const std::string binary = INSPEL_BINARY;
     auto corpus = bench::default_corpus(INSPEL_SOURCE_DIR);
 
     {
@@ -267,6 +303,7 @@ int main(int argc, char** argv) {
     loader load(data, corpus);
     auto t0 = clock_type::now();
     load.add(items, panel);
+    std::printf("%s; load average %s\n", binary.c_str(), load_average().c_str());
     std::printf("text from %s; loaded %lld items (%lld frågepanel responses) in %.1f s\n", corpus.source.c_str(),
                 static_cast<long long>(items), static_cast<long long>(panel),
                 std::chrono::duration<double>(clock_type::now() - t0).count());
@@ -299,12 +336,17 @@ int main(int argc, char** argv) {
     auto [dump, dump_bytes] = sqlite_dump("dump");
     row("sqlite3 -readonly .mode json (same rows)", items, dump, dump_bytes);
 
+    std::printf("(load average %s)\n", load_average().c_str());
     if (intake_seconds > 0) {
-        auto alone = intake(binary, data, work, intake_seconds, false);
-        auto loaded = intake(binary, data, work, intake_seconds, true);
-        std::printf("\nintake alone: %.0f submissions/s; while exporting (%llu exports of %lld items ran): %.0f/s = %.0f%%\n",
-                    alone.per_second, static_cast<unsigned long long>(loaded.exports), static_cast<long long>(items),
-                    loaded.per_second, alone.per_second > 0 ? 100.0 * loaded.per_second / alone.per_second : 0.0);
+        std::printf("\nintake, %d rounds of %.0f s alone and %.0f s while exporting:\n", rounds, intake_seconds,
+                    intake_seconds);
+        auto [alone, loaded] = intake(binary, data, work, intake_seconds, rounds);
+        double alone_rate = static_cast<double>(alone.accepted) / alone.seconds;
+        double loaded_rate = static_cast<double>(loaded.accepted) / loaded.seconds;
+        std::printf("intake alone: %.0f submissions/s; while exporting (%llu exports of %lld items finished): "
+                    "%.0f/s = %.0f%%\n",
+                    alone_rate, static_cast<unsigned long long>(loaded.exports), static_cast<long long>(items),
+                    loaded_rate, alone_rate > 0 ? 100.0 * loaded_rate / alone_rate : 0.0);
     }
 
     if (big > items) {
@@ -319,6 +361,7 @@ int main(int argc, char** argv) {
         row("sqlite3 -readonly .mode json (same rows)", big, bd, bd_bytes);
         auto [ba, ba_bytes] = export_run("big-all", {});
         row("inspel export, all five files", big, ba, ba_bytes);
+        std::printf("(load average %s)\n", load_average().c_str());
     }
     return 0;
 }
