@@ -65,9 +65,9 @@
 // Run at normal priority (`inspel export` by hand), writer threads hash and write while the export
 // formats, and the export uses both cores. Run below it (the nightly thread at nice 10, or `nice
 // inspel export`), everything stays on the one thread: measured on two cores, a background process
-// busy on both cores cost intake a third of its throughput, one busy core about a tenth. The run's
-// read transaction pins its snapshot, so the WAL grows while it runs (intake's checkpoints cannot
-// pass it) and is checkpointed after: one more reason for the run to be short.
+// busy on both cores cost intake a third of its throughput, one busy core a tenth to a fifth. The
+// run's read transaction pins its snapshot, so the WAL grows while it runs (intake's checkpoints
+// cannot pass it) and is checkpointed after: one more reason for the run to be short.
 //
 // The nightly run (nightly.hpp) exports every dialogue in execution or later whose high-water mark
 // differs from the one in its latest export's manifest.
