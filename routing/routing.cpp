@@ -119,9 +119,6 @@ router::router(std::vector<dialogue_profile> dialogues, thresholds t) : inputs_(
     for (const auto& m : dialogues_)
         for (const auto& [term, c] : m.count) background_.count[term] += c, background_.total += c;
     for (const auto& [term, c] : outside_.count) background_.count[term] += c, background_.total += c;
-    for (const auto& [term, c] : background_.count) stems_by_length_.push_back(term);
-    std::stable_sort(stems_by_length_.begin(), stems_by_length_.end(),
-                     [](const auto& a, const auto& b) { return a.size() > b.size(); });
 }
 
 std::optional<std::size_t> router::index_of(std::int64_t dialogue) const {
@@ -137,18 +134,24 @@ std::map<std::string, int> router::analyse_known(std::string_view text, std::str
             out[term] += n;
             continue;
         }
-        // An unknown compound stands for its longest known head or tail ("cykelbanor" ~ "cykel").
-        std::string known = term;
-        for (const auto& s : stems_by_length_) {
-            if (s.size() < limits_.compound_min || s.size() >= term.size()) continue;
-            if (term.starts_with(s) || term.ends_with(s)) {
-                known = s;
-                break;
-            }
-        }
-        out[known] += n;
+        // An unknown compound stands for its longest known head and its longest known tail
+        // ("kärnkraftsalternativ" ~ "kärnkraft" + "alternativ"); a word with neither stays unknown.
+        std::string_view whole(term), head, tail;
+        for (std::size_t k = term.size() - 1; k >= limits_.compound_min && k > 0 && head.empty(); --k)
+            if (background_.count.contains(whole.substr(0, k))) head = whole.substr(0, k);
+        for (std::size_t k = term.size() - 1; k >= limits_.compound_min && k > 0 && tail.empty(); --k)
+            if (background_.count.contains(whole.substr(term.size() - k))) tail = whole.substr(term.size() - k);
+        if (head.empty() && tail.empty()) out[term] += n;
+        if (!head.empty()) out[std::string(head)] += n;
+        if (!tail.empty()) out[std::string(tail)] += n;
     }
     return out;
+}
+
+const std::map<std::string, int>& router::terms_in(analysed& cache, std::string_view text, const std::string& language) const {
+    auto f = cache.find(language);
+    if (f == cache.end()) f = cache.emplace(language, analyse_known(text, language)).first;
+    return f->second;
 }
 
 double router::log_likelihood(const model& m, const std::map<std::string, int>& terms) const {
@@ -187,14 +190,11 @@ std::vector<std::string> router::telling_terms(const model& m, const std::map<st
     return out;
 }
 
-std::vector<double> router::posteriors(const item& it) const {
+std::vector<double> router::posteriors(const item& it, analysed& terms) const {
     std::vector<double> log_post;
     // Each dialogue analyses the item in its own language; the outside class in the first one's.
-    std::map<std::string, std::map<std::string, int>> by_language;
     auto terms_in = [&](const std::string& language) -> const std::map<std::string, int>& {
-        auto f = by_language.find(language);
-        if (f == by_language.end()) f = by_language.emplace(language, analyse_known(it.text, language)).first;
-        return f->second;
+        return this->terms_in(terms, it.text, language);
     };
     for (std::size_t i = 0; i < inputs_.size(); ++i)
         log_post.push_back(log_likelihood(dialogues_[i], terms_in(inputs_[i].language)) / limits_.evidence_scale);
@@ -216,8 +216,9 @@ std::vector<double> router::posteriors(const item& it) const {
 double router::score(const item& it, std::int64_t dialogue, std::vector<std::string>* terms) const {
     auto i = index_of(dialogue);
     if (!i) return 0.0;
-    if (terms) *terms = telling_terms(dialogues_[*i], analyse_known(it.text, inputs_[*i].language));
-    return posteriors(it)[*i];
+    analysed cache;
+    if (terms) *terms = telling_terms(dialogues_[*i], terms_in(cache, it.text, inputs_[*i].language));
+    return posteriors(it, cache)[*i];
 }
 
 void apply_outside_rule(const dialogue_profile& d, decision& out) {
@@ -243,9 +244,10 @@ decision router::decide(const item& it) const {
         std::vector<std::string> terms;
     };
     std::vector<scored> all;
-    auto post = posteriors(it);
+    analysed cache;
+    auto post = posteriors(it, cache);
     for (std::size_t i = 0; i < inputs_.size(); ++i) {
-        scored s{i, post[i], telling_terms(dialogues_[i], analyse_known(it.text, inputs_[i].language))};
+        scored s{i, post[i], telling_terms(dialogues_[i], terms_in(cache, it.text, inputs_[i].language))};
         const auto& areas = inputs_[i].areas;
         if (it.area && !areas.empty()) {
             auto folded = search::lower(*it.area);
@@ -316,7 +318,7 @@ decision router::decide(const item& it) const {
         // Officials have moved items like this one out before.
         apply_outside_rule(d, out);
         expl["rule"] = "learned_outside";
-        expl["terms"] = telling_terms(outside_, analyse_known(it.text, d.language));
+        expl["terms"] = telling_terms(outside_, terms_in(cache, it.text, d.language));
     } else if (own.score < limits_.reject) {
         apply_outside_rule(d, out);
         expl["rule"] = "score_below_reject";

@@ -16,9 +16,9 @@
 // word is common in general; the outside class is smoothed towards no word in particular.
 //
 // Score. An item is analysed the same way (stop words dropped; a Swedish compound the vocabulary
-// does not know backs off to its longest known head or tail: "kärnkraftsolyckan" to "kärnkraft")
-// and scored per class by its log-likelihood, as multinomial naive Bayes does; words no class has
-// seen are left out, being equally unlikely under all. The score of a
+// does not know stands for its longest known head and tail: "kärnkraftsolyckan" for "kärnkraft"
+// and "olyckan") and scored per class by its log-likelihood, as multinomial naive Bayes does;
+// words no class has seen are left out, being equally unlikely under all. The score of a
 // dialogue is its posterior probability among all classes, in [0, 1]: high when the item's words
 // are typical of that dialogue and of no other, low when another dialogue or the outside class
 // explains them better. A word all dialogues use decides nothing. Because the score is a
@@ -72,7 +72,7 @@ struct thresholds {
     double learned_weight = 1.0;   // each word of an item officials judged counts this much
     double prior_weight = 20.0;    // Dirichlet prior: how many words of background each class starts with
     double evidence_scale = 1.0;   // log-likelihoods are divided by this before the posterior
-    std::size_t compound_min = 4;  // shortest known stem an unknown compound backs off to
+    std::size_t compound_min = 4;  // shortest known stem (bytes) an unknown compound stands for
 };
 
 // What the decision needs to know of one dialogue.
@@ -122,15 +122,18 @@ public:
 
 private:
     struct model {
-        std::map<std::string, double> count;  // stem -> weighted occurrences
+        std::map<std::string, double, std::less<>> count;  // stem -> weighted occurrences
         double total = 0;
     };
+    // An item's terms per language, analysed once per decision.
+    using analysed = std::map<std::string, std::map<std::string, int>, std::less<>>;
+    std::map<std::string, int> analyse_known(std::string_view text, std::string_view language) const;
+    const std::map<std::string, int>& terms_in(analysed& cache, std::string_view text, const std::string& language) const;
     // Log-likelihood of the item's terms under a class, and the terms it favours most over the background.
     double log_likelihood(const model& m, const std::map<std::string, int>& terms) const;
-    std::map<std::string, int> analyse_known(std::string_view text, std::string_view language) const;
     std::vector<std::string> telling_terms(const model& m, const std::map<std::string, int>& terms) const;
     // Posterior of every dialogue (same order as inputs_) and of the outside class (last).
-    std::vector<double> posteriors(const item& it) const;
+    std::vector<double> posteriors(const item& it, analysed& terms) const;
     std::optional<std::size_t> index_of(std::int64_t dialogue) const;
 
     std::vector<dialogue_profile> inputs_;
@@ -138,7 +141,6 @@ private:
     std::vector<model> dialogues_;
     model outside_;
     model background_;
-    std::vector<std::string> stems_by_length_;  // the vocabulary, longest first, for compounds
     std::size_t outside_taught_ = 0;            // items officials moved out, in outside_
 };
 
