@@ -64,12 +64,27 @@ double resemblance(const std::vector<std::uint64_t>& a, const std::vector<std::u
     return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
 }
 
+const std::vector<std::uint64_t>& shingle_memo::of(std::string_view text) {
+    std::size_t h = std::hash<std::string_view>{}(text);
+    for (auto [it, end] = entries_.equal_range(h); it != end; ++it)
+        if (it->second.text == text) return it->second.shingles;
+    // Starting afresh now and then keeps the memory bounded; the recent texts come back at once.
+    if (entries_.size() >= capacity_) entries_.clear();
+    return entries_.emplace(h, entry{std::string(text), shingles(text)})->second.shingles;
+}
+
 std::optional<std::int64_t> find_duplicate(std::string_view text, const std::vector<earlier_item>& candidates,
-                                           double threshold) {
+                                           shingle_memo& memo, double threshold) {
     auto mine = shingles(text);
     if (mine.empty()) return std::nullopt;
-    for (const auto& c : candidates)
-        if (resemblance(mine, shingles(c.text)) >= threshold) return c.id;
+    for (const auto& c : candidates) {
+        const auto& theirs = memo.of(c.text);
+        // Resemblance is at most the smaller set's size over the larger's: skip the count when
+        // that already falls short.
+        auto [small, large] = std::minmax(mine.size(), theirs.size());
+        if (static_cast<double>(small) < threshold * static_cast<double>(large)) continue;
+        if (resemblance(mine, theirs) >= threshold) return c.id;
+    }
     return std::nullopt;
 }
 

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace inspel::routing {
@@ -32,8 +33,26 @@ struct earlier_item {
     std::string text;
 };
 
+// Shingles of texts already seen, by content: each new item is compared with hundreds of recent
+// ones, and their shingles do not change between one item and the next. Keyed by the text itself
+// (its hash, then the text compared), so an edited or rolled-back item can never be mistaken for
+// what was memoised. Not thread-safe: one per writer.
+class shingle_memo {
+public:
+    explicit shingle_memo(std::size_t capacity = 20000) : capacity_(capacity) {}
+    const std::vector<std::uint64_t>& of(std::string_view text);
+
+private:
+    struct entry {
+        std::string text;
+        std::vector<std::uint64_t> shingles;
+    };
+    std::size_t capacity_;
+    std::unordered_multimap<std::size_t, entry> entries_;
+};
+
 // The earliest of `candidates` (ordered oldest first) that `text` repeats, if any.
 std::optional<std::int64_t> find_duplicate(std::string_view text, const std::vector<earlier_item>& candidates,
-                                           double threshold = duplicate_resemblance);
+                                           shingle_memo& memo, double threshold = duplicate_resemblance);
 
 }  // namespace inspel::routing

@@ -33,6 +33,7 @@ std::optional<std::int64_t> dialogue_id_of(schema::connection& c, std::string_vi
 struct cache::state {
     std::string key;
     std::optional<router> value;
+    shingle_memo shingles;
 };
 
 cache::cache() : state_(std::make_unique<state>()) {}
@@ -50,6 +51,8 @@ const router& cache::get(schema::connection& c, std::chrono::system_clock::time_
     }
     return *state_->value;
 }
+
+shingle_memo& cache::shingles() { return state_->shingles; }
 
 std::vector<dialogue_profile> load_profiles(schema::connection& c, std::chrono::system_clock::time_point now) {
     auto today = dialogue::store::swedish_day(now);
@@ -79,8 +82,8 @@ std::vector<dialogue_profile> load_profiles(schema::connection& c, std::chrono::
     return out;
 }
 
-decision route_new(schema::connection& c, const router& r, std::int64_t submission_id, const item& it,
-                   const std::string& at) {
+decision route_new(schema::connection& c, const router& r, shingle_memo& memo, std::int64_t submission_id,
+                   const item& it, const std::string& at) {
     decision d = r.decide(it);
 
     // Near-duplicates among recent items of the same dialogue (or of none), oldest first.
@@ -92,7 +95,7 @@ decision route_new(schema::connection& c, const router& r, std::int64_t submissi
         while (st.step()) earlier.push_back({st.int64(0), st.text(1)});
     }
     std::optional<std::int64_t> duplicate;
-    if (it.kind != "panel_response") duplicate = find_duplicate(it.text, earlier);
+    if (it.kind != "panel_response") duplicate = find_duplicate(it.text, earlier, memo);
     if (duplicate) {
         // Link to the first of a chain, so a campaign is one group, not a ladder.
         auto root = c.prepare("SELECT coalesce(duplicate_of, id) FROM submissions WHERE id = ?");

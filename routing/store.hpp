@@ -13,6 +13,7 @@
 // commit together.
 #pragma once
 
+#include "routing/duplicates.hpp"
 #include "routing/routing.hpp"
 #include "schema/sqlite.hpp"
 
@@ -39,6 +40,7 @@ public:
     cache();
     ~cache();
     const router& get(schema::connection& c, std::chrono::system_clock::time_point now);
+    shingle_memo& shingles();
 
 private:
     struct state;
@@ -51,8 +53,8 @@ std::vector<dialogue_profile> load_profiles(schema::connection& c, std::chrono::
 
 // Decides a freshly inserted item and stores the decision (columns, history row, duplicate link).
 // Call inside the same transaction as the insert.
-decision route_new(schema::connection& c, const router& r, std::int64_t submission_id, const item& it,
-                   const std::string& at);
+decision route_new(schema::connection& c, const router& r, shingle_memo& memo, std::int64_t submission_id,
+                   const item& it, const std::string& at);
 
 // The part of a decision a resident may see: {"outcome", "action", "department", "notice"} when the
 // item fell outside the dialogue's purpose, else null.

@@ -182,8 +182,14 @@ BOOST_AUTO_TEST_CASE(near_duplicates_are_found_and_others_are_not) {
                          "idrottshallen innan nästa läsår, eftersom barnen i dag cyklar i blandtrafik.";
     std::vector<earlier_item> earlier = {{10, "Bygg fler parkeringsplatser vid torget."},
                                          {11, "Hej! " + letter + " Med vänlig hälsning Anna"}};
-    BOOST_TEST(*find_duplicate(letter + " Hälsningar Per", earlier) == 11);
-    BOOST_TEST(!find_duplicate("Kommunen borde bygga en cykelväg mellan skolan och hallen.", earlier));
+    shingle_memo memo;
+    BOOST_TEST(*find_duplicate(letter + " Hälsningar Per", earlier, memo) == 11);
+    BOOST_TEST(!find_duplicate("Kommunen borde bygga en cykelväg mellan skolan och hallen.", earlier, memo));
+    // The memo answers by content: the same id with another text is another text.
+    earlier[1].text = "Helt annan text om parkering vid torget och bussar.";
+    BOOST_TEST(!find_duplicate(letter + " Hälsningar Per", earlier, memo));
+    shingle_memo tiny(1);  // clearing when full changes nothing but the cost
+    BOOST_TEST(*find_duplicate(letter, {{10, "Bygg fler parkeringsplatser vid torget."}, {12, letter}}, tiny) == 12);
     BOOST_TEST(resemblance(shingles("a b c d"), shingles("a b c d")) == 1.0);
     BOOST_TEST(resemblance(shingles(""), shingles("a b c")) == 0.0);
 }
