@@ -152,7 +152,7 @@ void intake::store(schema::connection& c, const submission& item, const std::opt
     // Triage (issue 7): decided here, in the same transaction, so the answer already knows the outcome.
     routing::item to_route{std::string(name_of(item.kind)), dialogue_id,
                            item.title_redacted.value_or("") + "\n" + item.body_redacted.value_or(""), item.area};
-    routing::decision routed = routing::route_new(c, routing_.get(c, now), routing_.shingles(), id, to_route, received_at);
+    routing::decision routed = routing::route_new(c, routing_.get(c, now), routing_.recent(), id, to_route, received_at);
     out.response = {{"id", id},
                     {"receipt", receipt},
                     {"status", "received"},

@@ -64,28 +64,51 @@ double resemblance(const std::vector<std::uint64_t>& a, const std::vector<std::u
     return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
 }
 
-const std::vector<std::uint64_t>& shingle_memo::of(std::string_view text) {
-    std::size_t h = std::hash<std::string_view>{}(text);
-    for (auto [it, end] = entries_.equal_range(h); it != end; ++it)
-        if (it->second.text == text) return it->second.shingles;
-    // Starting afresh now and then keeps the memory bounded; the recent texts come back at once.
-    if (entries_.size() >= capacity_) entries_.clear();
-    return entries_.emplace(h, entry{std::string(text), shingles(text)})->second.shingles;
+void recent_shingles::forget_newest(items& g) {
+    auto& [id, shingles] = g.order.back();
+    for (auto h : shingles) {
+        auto& ids = g.holders[h];
+        ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
+        if (ids.empty()) g.holders.erase(h);
+    }
+    g.sizes.erase(id);
+    g.order.pop_back();
 }
 
-std::optional<std::int64_t> find_duplicate(std::string_view text, const std::vector<earlier_item>& candidates,
-                                           shingle_memo& memo, double threshold) {
-    auto mine = shingles(text);
-    if (mine.empty()) return std::nullopt;
-    for (const auto& c : candidates) {
-        const auto& theirs = memo.of(c.text);
-        // Resemblance is at most the smaller set's size over the larger's: skip the count when
-        // that already falls short.
-        auto [small, large] = std::minmax(mine.size(), theirs.size());
-        if (static_cast<double>(small) < threshold * static_cast<double>(large)) continue;
-        if (resemblance(mine, theirs) >= threshold) return c.id;
+void recent_shingles::add(const group& key, std::int64_t id, std::vector<std::uint64_t> shingles) {
+    items& g = groups_[key];
+    while (!g.order.empty() && g.order.back().first >= id) forget_newest(g);
+    for (auto h : shingles) g.holders[h].push_back(id);
+    g.sizes[id] = shingles.size();
+    g.order.emplace_back(id, std::move(shingles));
+    if (g.order.size() <= window_) return;
+    // The oldest goes; its id is the first of every list it is in.
+    const auto& [old, old_shingles] = g.order.front();
+    for (auto h : old_shingles) {
+        auto& ids = g.holders[h];
+        if (!ids.empty() && ids.front() == old) ids.erase(ids.begin());
+        if (ids.empty()) g.holders.erase(h);
     }
-    return std::nullopt;
+    g.sizes.erase(old);
+    g.order.pop_front();
+}
+
+std::vector<std::int64_t> recent_shingles::resembling(const group& key, const std::vector<std::uint64_t>& mine,
+                                                      double threshold) const {
+    std::vector<std::int64_t> out;
+    auto g = groups_.find(key);
+    if (g == groups_.end() || mine.empty()) return out;
+    std::unordered_map<std::int64_t, std::size_t> shared;
+    for (auto h : mine)
+        if (auto f = g->second.holders.find(h); f != g->second.holders.end())
+            for (auto id : f->second) ++shared[id];
+    for (const auto& [id, common] : shared) {
+        std::size_t theirs = g->second.sizes.at(id);
+        double r = static_cast<double>(common) / static_cast<double>(mine.size() + theirs - common);
+        if (r >= threshold) out.push_back(id);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 }  // namespace inspel::routing

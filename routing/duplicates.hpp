@@ -13,6 +13,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <deque>
+#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -28,31 +30,34 @@ std::vector<std::uint64_t> shingles(std::string_view text);
 // Jaccard resemblance of two shingle sets (sorted, unique), in [0, 1].
 double resemblance(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b);
 
-struct earlier_item {
-    std::int64_t id = 0;
-    std::string text;
-};
-
-// Shingles of texts already seen, by content: each new item is compared with hundreds of recent
-// ones, and their shingles do not change between one item and the next. Keyed by the text itself
-// (its hash, then the text compared), so an edited or rolled-back item can never be mistaken for
-// what was memoised. Not thread-safe: one per writer.
-class shingle_memo {
+// The shingles of the most recent items of each group (a dialogue, or none), with an inverted
+// index from shingle to the items holding it, so a new item is compared only with items it shares
+// a shingle with and no earlier text is read back. One per writer thread; not thread-safe.
+//
+// Memory follows the window: `window` items per group. Ids only grow, so an id at or below the last
+// one of its group can only come from a transaction that rolled back; add() forgets those first.
+// What it returns are candidates: the caller checks them against the stored text.
+class recent_shingles {
 public:
-    explicit shingle_memo(std::size_t capacity = 20000) : capacity_(capacity) {}
-    const std::vector<std::uint64_t>& of(std::string_view text);
+    using group = std::optional<std::int64_t>;
+    explicit recent_shingles(std::size_t window) : window_(window) {}
+
+    bool knows(const group& g) const { return groups_.contains(g); }
+    // Marks the group as loaded, also when it has no items yet.
+    void start(const group& g) { groups_[g]; }
+    void add(const group& g, std::int64_t id, std::vector<std::uint64_t> shingles);
+    // Ids of the group's items whose resemblance with `mine` reaches `threshold`, oldest first.
+    std::vector<std::int64_t> resembling(const group& g, const std::vector<std::uint64_t>& mine, double threshold) const;
 
 private:
-    struct entry {
-        std::string text;
-        std::vector<std::uint64_t> shingles;
+    struct items {
+        std::deque<std::pair<std::int64_t, std::vector<std::uint64_t>>> order;  // oldest first
+        std::unordered_map<std::uint64_t, std::vector<std::int64_t>> holders;    // shingle -> ids, ascending
+        std::unordered_map<std::int64_t, std::size_t> sizes;                     // id -> shingle count
     };
-    std::size_t capacity_;
-    std::unordered_multimap<std::size_t, entry> entries_;
+    static void forget_newest(items& g);
+    std::size_t window_;
+    std::map<group, items> groups_;
 };
-
-// The earliest of `candidates` (ordered oldest first) that `text` repeats, if any.
-std::optional<std::int64_t> find_duplicate(std::string_view text, const std::vector<earlier_item>& candidates,
-                                           shingle_memo& memo, double threshold = duplicate_resemblance);
 
 }  // namespace inspel::routing

@@ -33,7 +33,7 @@ std::optional<std::int64_t> dialogue_id_of(schema::connection& c, std::string_vi
 struct cache::state {
     std::string key;
     std::optional<router> value;
-    shingle_memo shingles;
+    recent_shingles recent{duplicate_window};
 };
 
 cache::cache() : state_(std::make_unique<state>()) {}
@@ -52,7 +52,7 @@ const router& cache::get(schema::connection& c, std::chrono::system_clock::time_
     return *state_->value;
 }
 
-shingle_memo& cache::shingles() { return state_->shingles; }
+recent_shingles& cache::recent() { return state_->recent; }
 
 std::vector<dialogue_profile> load_profiles(schema::connection& c, std::chrono::system_clock::time_point now) {
     auto today = dialogue::store::swedish_day(now);
@@ -82,20 +82,35 @@ std::vector<dialogue_profile> load_profiles(schema::connection& c, std::chrono::
     return out;
 }
 
-decision route_new(schema::connection& c, const router& r, shingle_memo& memo, std::int64_t submission_id,
+decision route_new(schema::connection& c, const router& r, recent_shingles& recent, std::int64_t submission_id,
                    const item& it, const std::string& at) {
     decision d = r.decide(it);
 
-    // Near-duplicates among recent items of the same dialogue (or of none), oldest first.
-    std::vector<earlier_item> earlier;
-    {
-        auto st = c.prepare("SELECT id, " + item_text_sql("s") + " FROM (SELECT * FROM submissions s WHERE s.id < ?1 AND "
-                            "s.dialogue_id IS ?2 AND s.kind <> 'panel_response' ORDER BY s.id DESC LIMIT ?3) s ORDER BY id");
-        st.bind(1, submission_id).bind(2, it.dialogue).bind(3, duplicate_window);
-        while (st.step()) earlier.push_back({st.int64(0), st.text(1)});
-    }
+    // Near-duplicates among the recent items of the same dialogue (or of none). The writer keeps
+    // their shingles; the first item of a group after a start reads them from the database.
     std::optional<std::int64_t> duplicate;
-    if (it.kind != "panel_response") duplicate = find_duplicate(it.text, earlier, memo);
+    if (it.kind != "panel_response") {
+        if (!recent.knows(it.dialogue)) {
+            recent.start(it.dialogue);
+            auto st = c.prepare("SELECT id, " + item_text_sql("s") + " FROM (SELECT * FROM submissions s WHERE s.id < ?1 AND "
+                                "s.dialogue_id IS ?2 AND s.kind <> 'panel_response' ORDER BY s.id DESC LIMIT ?3) s ORDER BY id");
+            st.bind(1, submission_id).bind(2, it.dialogue).bind(3, duplicate_window);
+            while (st.step()) recent.add(it.dialogue, st.int64(0), shingles(st.text(1)));
+        }
+        auto mine = shingles(it.text);
+        // Candidates are confirmed against the stored text: the memory may hold an item whose
+        // transaction rolled back, or whose text an official has since anonymised.
+        auto check = c.prepare("SELECT " + item_text_sql("s") + " FROM submissions s WHERE s.id = ? AND s.dialogue_id IS ?");
+        for (auto id : recent.resembling(it.dialogue, mine, duplicate_resemblance)) {
+            check.reset();
+            check.bind(1, id).bind(2, it.dialogue);
+            if (check.step() && resemblance(mine, shingles(check.text(0))) >= duplicate_resemblance) {
+                duplicate = id;
+                break;
+            }
+        }
+        recent.add(it.dialogue, submission_id, std::move(mine));
+    }
     if (duplicate) {
         // Link to the first of a chain, so a campaign is one group, not a ladder.
         auto root = c.prepare("SELECT coalesce(duplicate_of, id) FROM submissions WHERE id = ?");

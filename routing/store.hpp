@@ -40,7 +40,7 @@ public:
     cache();
     ~cache();
     const router& get(schema::connection& c, std::chrono::system_clock::time_point now);
-    shingle_memo& shingles();
+    recent_shingles& recent();
 
 private:
     struct state;
@@ -53,7 +53,7 @@ std::vector<dialogue_profile> load_profiles(schema::connection& c, std::chrono::
 
 // Decides a freshly inserted item and stores the decision (columns, history row, duplicate link).
 // Call inside the same transaction as the insert.
-decision route_new(schema::connection& c, const router& r, shingle_memo& memo, std::int64_t submission_id,
+decision route_new(schema::connection& c, const router& r, recent_shingles& recent, std::int64_t submission_id,
                    const item& it, const std::string& at);
 
 // The part of a decision a resident may see: {"outcome", "action", "department", "notice"} when the

@@ -180,16 +180,28 @@ BOOST_AUTO_TEST_CASE(an_item_without_content_words_goes_to_review) {
 BOOST_AUTO_TEST_CASE(near_duplicates_are_found_and_others_are_not) {
     std::string letter = "Vi boende på Storgatan kräver att kommunen bygger en säker cykelväg mellan skolan och "
                          "idrottshallen innan nästa läsår, eftersom barnen i dag cyklar i blandtrafik.";
-    std::vector<earlier_item> earlier = {{10, "Bygg fler parkeringsplatser vid torget."},
-                                         {11, "Hej! " + letter + " Med vänlig hälsning Anna"}};
-    shingle_memo memo;
-    BOOST_TEST(*find_duplicate(letter + " Hälsningar Per", earlier, memo) == 11);
-    BOOST_TEST(!find_duplicate("Kommunen borde bygga en cykelväg mellan skolan och hallen.", earlier, memo));
-    // The memo answers by content: the same id with another text is another text.
-    earlier[1].text = "Helt annan text om parkering vid torget och bussar.";
-    BOOST_TEST(!find_duplicate(letter + " Hälsningar Per", earlier, memo));
-    shingle_memo tiny(1);  // clearing when full changes nothing but the cost
-    BOOST_TEST(*find_duplicate(letter, {{10, "Bygg fler parkeringsplatser vid torget."}, {12, letter}}, tiny) == 12);
+    recent_shingles recent(3);
+    recent_shingles::group cycling = 1, none = std::nullopt;
+    recent.add(cycling, 10, shingles("Bygg fler parkeringsplatser vid torget."));
+    recent.add(cycling, 11, shingles("Hej! " + letter + " Med vänlig hälsning Anna"));
+    BOOST_TEST(recent.resembling(cycling, shingles(letter + " Hälsningar Per"), duplicate_resemblance) ==
+               std::vector<std::int64_t>{11});
+    BOOST_TEST(recent.resembling(cycling, shingles("Kommunen borde bygga en cykelväg mellan skolan och hallen."),
+                                 duplicate_resemblance).empty());
+    BOOST_TEST(recent.resembling(none, shingles(letter), duplicate_resemblance).empty());  // groups are apart
+    BOOST_TEST(!recent.knows(none));
+
+    // A window of three: the fourth item pushes the oldest out.
+    recent.add(cycling, 12, shingles("Snöröjningen på cykelvägarna kommer för sent på morgonen."));
+    recent.add(cycling, 13, shingles("Fler papperskorgar längs cykelvägen vid ån, tack."));
+    BOOST_TEST(recent.resembling(cycling, shingles("Bygg fler parkeringsplatser vid torget."), duplicate_resemblance).empty());
+    BOOST_TEST(recent.resembling(cycling, shingles(letter), duplicate_resemblance) == std::vector<std::int64_t>{11});
+
+    // An id at or below the last one can only follow a rollback: the rolled-back item is forgotten.
+    recent.add(cycling, 13, shingles("Något helt annat om bibliotekets öppettider på lördagar."));
+    BOOST_TEST(recent.resembling(cycling, shingles("Fler papperskorgar längs cykelvägen vid ån, tack."),
+                                 duplicate_resemblance).empty());
+
     BOOST_TEST(resemblance(shingles("a b c d"), shingles("a b c d")) == 1.0);
     BOOST_TEST(resemblance(shingles(""), shingles("a b c")) == 0.0);
 }
