@@ -10,10 +10,10 @@
 // report is MRR@10 (mean of 1/rank of the right answer, 0 when not in the top ten) and recall@10.
 #include "schema/database.hpp"
 #include "search/index.hpp"
+#include "search/terms.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <nlohmann/json.hpp>
-#include <xapian.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -33,21 +33,6 @@ struct question {
     std::int64_t answer;  // item id of the right answer
 };
 
-// The question's words, lower-cased: letters and digits, as both tokenizers see them.
-std::vector<std::string> words_of(const std::string& text) {
-    std::vector<std::string> out;
-    std::string w;
-    for (Xapian::Utf8Iterator i(text); i != Xapian::Utf8Iterator(); ++i) {
-        if (Xapian::Unicode::is_wordchar(*i)) {
-            Xapian::Unicode::append_utf8(w, Xapian::Unicode::tolower(*i));
-        } else if (!w.empty()) {
-            out.push_back(std::move(w));
-            w.clear();
-        }
-    }
-    if (!w.empty()) out.push_back(std::move(w));
-    return out;
-}
 
 struct scores {
     double mrr = 0, recall = 0;
@@ -119,7 +104,7 @@ int main(int argc, char** argv) {
     scores inspel_scores, fts_scores;
     auto fts_query = fts.prepare("SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT 10");
     for (const auto& q : questions) {
-        auto words = words_of(q.text);
+        auto words = search::words_of(q.text);
         std::string inspel_text, fts_text;
         for (const auto& w : words) {
             inspel_text += (inspel_text.empty() ? "" : " OR ") + w;

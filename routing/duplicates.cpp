@@ -2,8 +2,6 @@
 
 #include "search/terms.hpp"
 
-#include <xapian.h>
-
 #include <algorithm>
 
 namespace inspel::routing {
@@ -19,25 +17,11 @@ std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 14695981039346656037ul
     return h;
 }
 
-std::vector<std::string> words_of(std::string_view text) {
-    std::vector<std::string> out;
-    std::string folded = search::fold_accents(text), word;
-    for (Xapian::Utf8Iterator i(folded); i != Xapian::Utf8Iterator(); ++i) {
-        if (Xapian::Unicode::is_wordchar(*i)) {
-            Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(*i));
-        } else if (!word.empty()) {
-            out.push_back(std::move(word));
-            word.clear();
-        }
-    }
-    if (!word.empty()) out.push_back(std::move(word));
-    return out;
-}
 
 }  // namespace
 
 std::vector<std::uint64_t> shingles(std::string_view text) {
-    auto words = words_of(text);
+    auto words = search::words_of(text);
     std::vector<std::uint64_t> out;
     if (words.size() < shingle_words) {
         for (const auto& w : words) out.push_back(fnv1a(w));

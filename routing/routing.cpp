@@ -63,21 +63,11 @@ std::map<std::string, int> analyse(std::string_view text, std::string_view langu
     std::map<std::string, int> out;
     if (text.empty()) return out;
     Xapian::Stem stem = search::stemmer_for(language);
-    std::string folded = search::fold_accents(text);
-    std::string word;
-    auto flush = [&] {
-        if (word.empty()) return;
+    for (const auto& word : search::words_of(text)) {
         // Numbers and single letters say nothing about a purpose.
         bool digits = std::all_of(word.begin(), word.end(), [](unsigned char ch) { return ch >= '0' && ch <= '9'; });
         if (!digits && Xapian::Utf8Iterator(word).left() > 1 && !search::is_stop_word(word)) ++out[stem(word)];
-        word.clear();
-    };
-    for (Xapian::Utf8Iterator i(folded); i != Xapian::Utf8Iterator(); ++i) {
-        unsigned ch = *i;
-        if (Xapian::Unicode::is_wordchar(ch)) Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(ch));
-        else flush();
     }
-    flush();
     return out;
 }
 

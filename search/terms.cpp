@@ -124,6 +124,21 @@ private:
     Xapian::Stem snowball_{"swedish"};
 };
 
+std::vector<std::string> words_of(std::string_view utf8) {
+    std::vector<std::string> out;
+    std::string folded = fold_accents(utf8), word;
+    for (Xapian::Utf8Iterator i(folded); i != Xapian::Utf8Iterator(); ++i) {
+        if (Xapian::Unicode::is_wordchar(*i)) {
+            Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(*i));
+        } else if (!word.empty()) {
+            out.push_back(std::move(word));
+            word.clear();
+        }
+    }
+    if (!word.empty()) out.push_back(std::move(word));
+    return out;
+}
+
 bool is_stop_word(std::string_view word) {
     // Swedish first, then English: the languages residents write in most. Other languages lean
     // on idf alone.

@@ -37,6 +37,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace inspel::search {
 
@@ -66,6 +67,10 @@ std::string lower(std::string_view utf8);
 
 // The stemmer for an ISO 639-1 code; Swedish when the language is unknown or has none.
 Xapian::Stem stemmer_for(std::string_view language);
+// The words of a text as the routing compares them: accents folded (above), lower-cased, split
+// where Xapian's word characters end.
+std::vector<std::string> words_of(std::string_view utf8);
+
 // Words too common to tell texts apart ("och", "att", "the"), lower-cased; they are left out of
 // queries outside phrases and of routing profiles.
 bool is_stop_word(std::string_view word);
