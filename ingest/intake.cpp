@@ -13,13 +13,6 @@ namespace {
 
 using json = nlohmann::json;
 
-// Resets a cached statement when the step using it ends, however it ends.
-struct in_use {
-    explicit in_use(schema::statement& s) : st(s) { st.reset(); }
-    ~in_use() { st.reset(); }
-    schema::statement& st;
-};
-
 json personal_data_names(const std::vector<personal_data_kind>& kinds) {
     json out = json::array();
     for (auto k : kinds) out.push_back(name_of(k));
@@ -47,25 +40,6 @@ json receipt_status::to_json() const {
     return j;
 }
 
-struct intake::statements {
-    explicit statements(schema::connection& c)
-        : owner(c.handle()),
-          find_key(c.prepare("SELECT request_hash, response FROM idempotency_keys WHERE key = ?")),
-          receipt_taken(c.prepare("SELECT 1 FROM submissions WHERE receipt = ?")),
-          insert_item(c.prepare(
-              "INSERT INTO submissions (receipt, kind, feedback_type, title, title_redacted, body, body_redacted, "
-              "dialogue_id, area, language, consent_publish, contact_name, contact_email, contact_phone, answers, "
-              "answers_redacted, personal_data, channel, status, received_at, updated_at) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, 'received', ?19, ?19)")),
-          insert_outbox(c.prepare("INSERT INTO index_outbox (submission_id, enqueued_at) VALUES (?, ?)")),
-          insert_key(c.prepare(
-              "INSERT INTO idempotency_keys (key, request_hash, submission_id, response, created_at) VALUES (?, ?, ?, ?, ?)")),
-          prune(c.prepare("DELETE FROM idempotency_keys WHERE created_at < ?")) {}
-
-    sqlite3* owner;
-    schema::statement find_key, receipt_taken, insert_item, insert_outbox, insert_key, prune;
-};
-
 intake::intake(schema::database& db) : db_(db) { ensure_sodium(); }
 
 intake::~intake() = default;
@@ -88,22 +62,19 @@ void intake::submit(submission item, std::optional<idempotency> key, std::functi
 }
 
 void intake::store(schema::connection& c, const submission& item, const std::optional<idempotency>& key, outcome& out) {
-    if (!statements_ || statements_->owner != c.handle()) statements_ = std::make_unique<statements>(c);
-    statements& st = *statements_;
     auto now = std::chrono::system_clock::now();
 
     if (auto steady = std::chrono::steady_clock::now(); steady >= next_prune_) {
-        in_use u(st.prune);
-        st.prune.bind(1, iso_utc(now - key_retention)).run();
+        c.cached("DELETE FROM idempotency_keys WHERE created_at < ?").bind(1, iso_utc(now - key_retention)).run();
         next_prune_ = steady + std::chrono::hours(1);
     }
 
     if (key) {
-        in_use u(st.find_key);
-        st.find_key.bind(1, key->key);
-        if (st.find_key.step()) {
-            out.result = st.find_key.text(0) == key->request_hash ? outcome::status::replayed : outcome::status::key_reused;
-            out.response = json::parse(st.find_key.text(1));
+        auto found = c.cached("SELECT request_hash, response FROM idempotency_keys WHERE key = ?");
+        found.bind(1, key->key);
+        if (found.step()) {
+            out.result = found.text(0) == key->request_hash ? outcome::status::replayed : outcome::status::key_reused;
+            out.response = json::parse(found.text(1));
             return;
         }
     }
@@ -124,45 +95,46 @@ void intake::store(schema::connection& c, const submission& item, const std::opt
     for (int attempt = 0;; ++attempt) {
         if (attempt == 8) throw std::runtime_error("could not draw an unused receipt code");
         receipt = new_receipt();
-        in_use u(st.receipt_taken);
-        if (!st.receipt_taken.bind(1, receipt).step()) break;
+        if (!c.cached("SELECT 1 FROM submissions WHERE receipt = ?").bind(1, receipt).step()) break;
     }
 
     std::string received_at = iso_utc(now);
-    std::int64_t id;
-    {
-        in_use u(st.insert_item);
-        auto& s = st.insert_item;
-        s.bind(1, receipt).bind(2, name_of(item.kind)).bind(3, item.feedback_type);
-        s.bind(4, item.title).bind(5, item.title_redacted).bind(6, item.body).bind(7, item.body_redacted);
-        s.bind(8, dialogue_id).bind(9, item.area).bind(10, item.language).bind(11, item.consent_publish ? 1 : 0);
-        s.bind(12, item.contact_name).bind(13, item.contact_email).bind(14, item.contact_phone);
-        if (item.answers) s.bind(15, item.answers->dump()).bind(16, item.answers_redacted->dump());
-        else s.bind(15, nullptr).bind(16, nullptr);
-        s.bind(17, personal_data_names(item.personal_data).dump());
-        s.bind(18, item.channel == channel::form ? "form" : "api");
-        s.bind(19, received_at);
-        s.run();
-        id = c.last_insert_rowid();
-    }
-    {
-        in_use u(st.insert_outbox);
-        st.insert_outbox.bind(1, id).bind(2, received_at).run();
-    }
     // Triage (issue 7): decided here, in the same transaction, so the answer already knows the outcome.
     routing::item to_route{std::string(name_of(item.kind)), dialogue_id,
                            item.title_redacted.value_or("") + "\n" + item.body_redacted.value_or(""), item.area};
-    routing::decision routed = routing::route_new(c, routing_.get(c, now), routing_.recent(), id, to_route, received_at);
+    routing::new_route route = routing::route_new(c, routing_.get(c, now), routing_.recent(), to_route);
+    const routing::decision& d = route.d;
+    auto insert = c.cached(
+        "INSERT INTO submissions (receipt, kind, feedback_type, title, title_redacted, body, body_redacted, "
+        "dialogue_id, area, language, consent_publish, contact_name, contact_email, contact_phone, answers, "
+        "answers_redacted, personal_data, channel, status, received_at, updated_at, routing_outcome, "
+        "routing_dialogue_id, routing_action, routing_score, routing_explanation, duplicate_of) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, 'received', ?19, ?19, "
+        "?20, ?21, ?22, ?23, ?24, ?25)");
+    insert.bind(1, receipt).bind(2, name_of(item.kind)).bind(3, item.feedback_type);
+    insert.bind(4, item.title).bind(5, item.title_redacted).bind(6, item.body).bind(7, item.body_redacted);
+    insert.bind(8, dialogue_id).bind(9, item.area).bind(10, item.language).bind(11, item.consent_publish ? 1 : 0);
+    insert.bind(12, item.contact_name).bind(13, item.contact_email).bind(14, item.contact_phone);
+    if (item.answers) insert.bind(15, item.answers->dump()).bind(16, item.answers_redacted->dump());
+    insert.bind(17, personal_data_names(item.personal_data).dump());
+    insert.bind(18, item.channel == channel::form ? "form" : "api");
+    insert.bind(19, received_at);
+    insert.bind(20, routing::to_string(d.result)).bind(21, d.dialogue).bind(22, d.action).bind(23, d.score);
+    insert.bind(24, route.explanation).bind(25, route.duplicate_of);
+    insert.run();
+    std::int64_t id = c.last_insert_rowid();
+    c.cached("INSERT INTO index_outbox (submission_id, enqueued_at) VALUES (?, ?)").bind(1, id).bind(2, received_at).run();
     out.response = {{"id", id},
                     {"receipt", receipt},
                     {"status", "received"},
                     {"kind", name_of(item.kind)},
                     {"received_at", received_at},
-                    {"routing", routing::resident_view(routing::to_string(routed.result), routed.explanation.dump())}};
+                    {"routing", routing::resident_view(routing::to_string(d.result), route.explanation)}};
+    routing::record_new(c, routing_.recent(), id, to_route, std::move(route), received_at);
     if (key) {
-        in_use u(st.insert_key);
-        st.insert_key.bind(1, key->key).bind(2, key->request_hash).bind(3, id).bind(4, out.response.dump()).bind(5, received_at);
-        st.insert_key.run();
+        c.cached("INSERT INTO idempotency_keys (key, request_hash, submission_id, response, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(1, key->key).bind(2, key->request_hash).bind(3, id).bind(4, out.response.dump()).bind(5, received_at)
+            .run();
     }
     out.result = outcome::status::created;
 }

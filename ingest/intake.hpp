@@ -96,12 +96,9 @@ public:
     static constexpr std::chrono::hours key_retention{48};
 
 private:
-    struct statements;
     void store(schema::connection& c, const submission& item, const std::optional<idempotency>& key, outcome& out);
 
     schema::database& db_;
-    // Prepared once on the writer thread and used only there.
-    std::unique_ptr<statements> statements_;
     // Triage (issue 7): every new item is routed in the transaction that stores it.
     routing::cache routing_;
     std::chrono::steady_clock::time_point next_prune_{};

@@ -40,7 +40,7 @@ cache::cache() : state_(std::make_unique<state>()) {}
 cache::~cache() = default;
 
 const router& cache::get(schema::connection& c, std::chrono::system_clock::time_point now) {
-    auto st = c.prepare("SELECT count(*), coalesce(max(updated_at), '') FROM dialogues");
+    auto st = c.cached("SELECT count(*), coalesce(max(updated_at), '') FROM dialogues");
     st.step();
     std::string key = std::to_string(st.int64(0)) + "|" + st.text(1) + "|" +
                       dialogue::format_day(dialogue::store::swedish_day(now)) + "|" +
@@ -82,55 +82,52 @@ std::vector<dialogue_profile> load_profiles(schema::connection& c, std::chrono::
     return out;
 }
 
-decision route_new(schema::connection& c, const router& r, recent_shingles& recent, std::int64_t submission_id,
-                   const item& it, const std::string& at) {
-    decision d = r.decide(it);
+new_route route_new(schema::connection& c, const router& r, recent_shingles& recent, const item& it) {
+    new_route out{r.decide(it), std::nullopt, {}, {}};
 
     // Near-duplicates among the recent items of the same dialogue (or of none). The writer keeps
     // their shingles; the first item of a group after a start reads them from the database.
-    std::optional<std::int64_t> duplicate;
     if (it.kind != "panel_response") {
         if (!recent.knows(it.dialogue)) {
             recent.start(it.dialogue);
-            auto st = c.prepare("SELECT id, " + item_text_sql("s") + " FROM (SELECT * FROM submissions s WHERE s.id < ?1 AND "
-                                "s.dialogue_id IS ?2 AND s.kind <> 'panel_response' ORDER BY s.id DESC LIMIT ?3) s ORDER BY id");
-            st.bind(1, submission_id).bind(2, it.dialogue).bind(3, duplicate_window);
+            auto st = c.prepare("SELECT id, " + item_text_sql("s") + " FROM (SELECT * FROM submissions s WHERE "
+                                "s.dialogue_id IS ?1 AND s.kind <> 'panel_response' ORDER BY s.id DESC LIMIT ?2) s ORDER BY id");
+            st.bind(1, it.dialogue).bind(2, duplicate_window);
             while (st.step()) recent.add(it.dialogue, st.int64(0), shingles(st.text(1)));
         }
-        auto mine = shingles(it.text);
+        out.shingles = shingles(it.text);
         // Candidates are confirmed against the stored text: the memory may hold an item whose
         // transaction rolled back, or whose text an official has since anonymised.
-        auto check = c.prepare("SELECT " + item_text_sql("s") + " FROM submissions s WHERE s.id = ? AND s.dialogue_id IS ?");
-        for (auto id : recent.resembling(it.dialogue, mine, duplicate_resemblance)) {
+        auto check = c.cached("SELECT " + item_text_sql("s") + " FROM submissions s WHERE s.id = ? AND s.dialogue_id IS ?");
+        for (auto id : recent.resembling(it.dialogue, out.shingles, duplicate_resemblance)) {
             check.reset();
             check.bind(1, id).bind(2, it.dialogue);
-            if (check.step() && resemblance(mine, shingles(check.text(0))) >= duplicate_resemblance) {
-                duplicate = id;
+            if (check.step() && resemblance(out.shingles, shingles(check.text(0))) >= duplicate_resemblance) {
+                out.duplicate_of = id;
                 break;
             }
         }
-        recent.add(it.dialogue, submission_id, std::move(mine));
     }
-    if (duplicate) {
+    if (out.duplicate_of) {
         // Link to the first of a chain, so a campaign is one group, not a ladder.
-        auto root = c.prepare("SELECT coalesce(duplicate_of, id) FROM submissions WHERE id = ?");
-        root.bind(1, *duplicate);
-        if (root.step()) duplicate = root.int64(0);
-        d.explanation["duplicate_of"] = *duplicate;
+        auto root = c.cached("SELECT coalesce(duplicate_of, id) FROM submissions WHERE id = ?");
+        root.bind(1, *out.duplicate_of);
+        if (root.step()) out.duplicate_of = root.int64(0);
+        out.d.explanation["duplicate_of"] = *out.duplicate_of;
     }
+    out.explanation = out.d.explanation.dump();
+    return out;
+}
 
-    auto up = c.prepare(
-        "UPDATE submissions SET routing_outcome = ?, routing_dialogue_id = ?, routing_action = ?, routing_score = ?, "
-        "routing_explanation = ?, duplicate_of = ? WHERE id = ?");
-    std::string expl = d.explanation.dump();
-    up.bind(1, to_string(d.result)).bind(2, d.dialogue).bind(3, d.action).bind(4, d.score).bind(5, expl);
-    up.bind(6, duplicate).bind(7, submission_id).run();
-    auto ins = c.prepare(
-        "INSERT INTO routing_decisions (submission_id, outcome, dialogue_id, action, score, explanation, decided_by, "
-        "decided_at) VALUES (?, ?, ?, ?, ?, ?, 'machine', ?)");
-    ins.bind(1, submission_id).bind(2, to_string(d.result)).bind(3, d.dialogue).bind(4, d.action).bind(5, d.score);
-    ins.bind(6, expl).bind(7, at).run();
-    return d;
+void record_new(schema::connection& c, recent_shingles& recent, std::int64_t submission_id, const item& it,
+                new_route route, const std::string& at) {
+    const decision& d = route.d;
+    c.cached("INSERT INTO routing_decisions (submission_id, outcome, dialogue_id, action, score, explanation, decided_by, "
+             "decided_at) VALUES (?, ?, ?, ?, ?, ?, 'machine', ?)")
+        .bind(1, submission_id).bind(2, to_string(d.result)).bind(3, d.dialogue).bind(4, d.action).bind(5, d.score)
+        .bind(6, route.explanation).bind(7, at)
+        .run();
+    if (it.kind != "panel_response") recent.add(it.dialogue, submission_id, std::move(route.shingles));
 }
 
 json resident_view(std::string_view outcome, const std::optional<std::string>& explanation_json) {

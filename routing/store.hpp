@@ -51,10 +51,20 @@ private:
 // taught them.
 std::vector<dialogue_profile> load_profiles(schema::connection& c, std::chrono::system_clock::time_point now);
 
-// Decides a freshly inserted item and stores the decision (columns, history row, duplicate link).
-// Call inside the same transaction as the insert.
-decision route_new(schema::connection& c, const router& r, recent_shingles& recent, std::int64_t submission_id,
-                   const item& it, const std::string& at);
+// A new item's route, decided before the item is stored, so that one INSERT writes the item with
+// its decision (the routing_* columns and duplicate_of; see ingest/intake.cpp).
+struct new_route {
+    decision d;
+    std::optional<std::int64_t> duplicate_of;  // the first of the near-duplicates it repeats
+    std::string explanation;                   // d.explanation as JSON text, as stored
+    std::vector<std::uint64_t> shingles;       // of its text; empty for panel responses
+};
+new_route route_new(schema::connection& c, const router& r, recent_shingles& recent, const item& it);
+// Records the route of the item just stored under submission_id: the machine's row in
+// routing_decisions, and the item among the recent ones later items are compared with. Call in the
+// same transaction as the insert.
+void record_new(schema::connection& c, recent_shingles& recent, std::int64_t submission_id, const item& it,
+                new_route route, const std::string& at);
 
 // The part of a decision a resident may see: {"outcome", "action", "department", "notice"} when the
 // item fell outside the dialogue's purpose, else null.

@@ -1,5 +1,7 @@
 #include "database.hpp"
 
+#include <pthread.h>
+
 #include <string>
 
 namespace inspel::schema {
@@ -108,6 +110,7 @@ bool database::ready() {
 }
 
 void database::run_writer() {
+    pthread_setname_np(pthread_self(), "inspel-writer");  // names the thread in top -H and perf
     std::vector<write_job> batch;
     for (;;) {
         {
@@ -135,14 +138,14 @@ void database::commit_batch(std::vector<write_job>& batch) {
     try {
         transaction tx(c);
         for (std::size_t i = 0; i < batch.size(); ++i) {
-            c.exec("SAVEPOINT job");
+            c.cached("SAVEPOINT job").run();
             try {
                 batch[i].apply(c);
-                c.exec("RELEASE job");
+                c.cached("RELEASE job").run();
             } catch (...) {
                 failures[i] = std::current_exception();
-                c.exec("ROLLBACK TO job");
-                c.exec("RELEASE job");
+                c.cached("ROLLBACK TO job").run();
+                c.cached("RELEASE job").run();
             }
         }
         tx.commit();

@@ -27,6 +27,7 @@ connection::connection(const std::filesystem::path& file, mode m) {
 }
 
 connection::~connection() {
+    for (auto& [sql, entry] : cache_) sqlite3_finalize(entry.stmt);
     if (db_) sqlite3_close_v2(db_);
 }
 
@@ -43,9 +44,34 @@ void connection::exec(std::string_view sql) {
 
 statement connection::prepare(std::string_view sql) { return statement(db_, sql); }
 
+statement connection::cached(std::string_view sql) {
+    auto found = cache_.find(std::string(sql));
+    if (found == cache_.end()) {
+        sqlite3_stmt* stmt = nullptr;
+        int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+        if (rc != SQLITE_OK) fail(db_, rc, "prepare");
+        found = cache_.emplace(std::string(sql), cached_statement{stmt, false}).first;
+    }
+    // The same text in use twice at once (a statement run inside another's loop) gets a copy.
+    if (found->second.in_use) return prepare(sql);
+    found->second.in_use = true;
+    return statement(db_, found->second.stmt, found->second.in_use);
+}
+
 statement::statement(sqlite3* db, std::string_view sql) : db_(db) {
     int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
     if (rc != SQLITE_OK) fail(db, rc, "prepare");
+}
+
+statement::~statement() {
+    if (!borrowed_) {
+        sqlite3_finalize(stmt_);
+        return;
+    }
+    // Reset now, so a cached read never holds its snapshot (or the WAL) open between uses.
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    *borrowed_ = false;
 }
 
 statement& statement::bind(int i, std::int64_t v) {

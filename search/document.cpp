@@ -43,7 +43,7 @@ void add_boolean(Xapian::Document& doc, const char* prefix, const std::string& v
 }  // namespace
 
 std::optional<indexed_item> load_item(schema::connection& c, std::int64_t id) {
-    auto st = c.prepare(std::string(item_columns) + " WHERE s.id = ?");
+    auto st = c.cached(std::string(item_columns) + " WHERE s.id = ?");
     st.bind(1, id);
     if (!st.step()) return std::nullopt;
     return row_to_item(st);
@@ -51,7 +51,7 @@ std::optional<indexed_item> load_item(schema::connection& c, std::int64_t id) {
 
 std::map<std::int64_t, indexed_item> load_items(schema::connection& c, const std::vector<std::int64_t>& ids) {
     std::map<std::int64_t, indexed_item> rows;
-    auto st = c.prepare(std::string(item_columns) + " WHERE s.id = ?");
+    auto st = c.cached(std::string(item_columns) + " WHERE s.id = ?");
     for (auto id : ids) {
         st.reset();
         st.bind(1, id);

@@ -7,6 +7,7 @@
 
 #include <xapian.h>
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -133,6 +134,7 @@ void index::stop() {
 bool index::ready() const { return healthy_ && writer_ && thread_.joinable() && ::access(dir_.c_str(), W_OK) == 0; }
 
 void index::run_indexer() {
+    pthread_setname_np(pthread_self(), "inspel-indexer");
     for (;;) {
         {
             std::unique_lock lock(mutex_);
@@ -166,7 +168,7 @@ bool index::drain_once() {
     db_.read([&](schema::connection& c) {
         c.exec("BEGIN");
         try {
-            auto st = c.prepare("SELECT id, submission_id FROM index_outbox ORDER BY id LIMIT ?");
+            auto st = c.cached("SELECT id, submission_id FROM index_outbox ORDER BY id LIMIT ?");
             st.bind(1, static_cast<std::int64_t>(batch_size));
             std::set<std::int64_t> seen;
             while (st.step()) {
@@ -200,7 +202,7 @@ bool index::drain_once() {
     // Only now, with Xapian durable, forget the jobs. Ids only grow, so "up to the last" is exact.
     std::int64_t last = outbox_ids.back();
     db_.write_and_wait([last](schema::connection& c) {
-        c.prepare("DELETE FROM index_outbox WHERE id <= ?").bind(1, last).run();
+        c.cached("DELETE FROM index_outbox WHERE id <= ?").bind(1, last).run();
     });
     return true;
 }

@@ -166,7 +166,7 @@ std::string utc_timestamp(std::chrono::system_clock::time_point t) {
 std::optional<stored> find(schema::connection& c, std::string_view ref) {
     bool by_id = !ref.empty() && ref.size() <= 18 &&
                  std::all_of(ref.begin(), ref.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-    auto st = c.prepare(std::string("SELECT ") + columns + " FROM dialogues WHERE " + (by_id ? "id = ?" : "slug = ?"));
+    auto st = c.cached(std::string("SELECT ") + columns + " FROM dialogues WHERE " + (by_id ? "id = ?" : "slug = ?"));
     if (by_id)
         st.bind(1, static_cast<std::int64_t>(std::stoll(std::string(ref))));
     else
