@@ -8,6 +8,7 @@
 #include <xapian.h>
 
 #include <pthread.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -19,6 +20,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t batch_size = 2000;
+constexpr int indexer_nice = 10;
 
 fs::path current_link(const fs::path& dir) { return dir / "current"; }
 
@@ -135,6 +137,10 @@ bool index::ready() const { return healthy_ && writer_ && thread_.joinable() && 
 
 void index::run_indexer() {
     pthread_setname_np(pthread_self(), "inspel-indexer");
+    // Indexing is catch-up work: when the CPU is short, residents' submissions and officials'
+    // searches go first, and the index catches up as soon as the load eases (Linux applies the
+    // nice value per thread).
+    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), indexer_nice);
     for (;;) {
         {
             std::unique_lock lock(mutex_);
