@@ -53,7 +53,6 @@ private:
     struct items {
         std::deque<std::pair<std::int64_t, std::vector<std::uint64_t>>> order;  // oldest first
         std::unordered_map<std::uint64_t, std::vector<std::int64_t>> holders;    // shingle -> ids, ascending
-        std::unordered_map<std::int64_t, std::size_t> sizes;                     // id -> shingle count
     };
     static void forget_newest(items& g);
     std::size_t window_;

@@ -181,6 +181,8 @@ std::vector<std::string> router::telling_terms(const model& m, const std::map<st
 }
 
 std::vector<double> router::posteriors(const item& it, analysed& terms) const {
+    // With no dialogue there is one class: nothing to weigh, so nothing to analyse.
+    if (inputs_.empty()) return {1.0};
     std::vector<double> log_post;
     // Each dialogue analyses the item in its own language; the outside class in the first one's.
     auto terms_in = [&](const std::string& language) -> const std::map<std::string, int>& {
@@ -193,8 +195,7 @@ std::vector<double> router::posteriors(const item& it, analysed& terms) const {
     for (std::size_t i = 0; i < inputs_.size(); ++i)
         for (const auto& [term, n] : terms_in(inputs_[i].language))
             if (dialogues_[i].count.contains(term)) shares[i] = true;
-    std::string outside_language = inputs_.empty() ? "sv" : inputs_.front().language;
-    log_post.push_back(log_likelihood(outside_, terms_in(outside_language)) / limits_.evidence_scale);
+    log_post.push_back(log_likelihood(outside_, terms_in(inputs_.front().language)) / limits_.evidence_scale);
     double top = *std::max_element(log_post.begin(), log_post.end());
     for (std::size_t i = 0; i < log_post.size(); ++i)
         log_post[i] = i < shares.size() && !shares[i] ? 0.0 : std::exp(log_post[i] - top);

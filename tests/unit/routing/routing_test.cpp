@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE routing
 #include <boost/test/unit_test.hpp>
 
+#include <random>
+
 #include "routing/duplicates.hpp"
 #include "routing/routing.hpp"
 
@@ -204,4 +206,44 @@ BOOST_AUTO_TEST_CASE(near_duplicates_are_found_and_others_are_not) {
 
     BOOST_TEST(resemblance(shingles("a b c d"), shingles("a b c d")) == 1.0);
     BOOST_TEST(resemblance(shingles(""), shingles("a b c")) == 0.0);
+}
+
+// The inverted index only narrows the search; what it returns must be exactly what comparing with
+// every item of the window gives, however common or rare the shared phrases are.
+BOOST_AUTO_TEST_CASE(near_duplicates_match_a_comparison_with_every_item) {
+    std::mt19937 random(7);
+    // Small vocabularies make many shared shingles; each text repeats an earlier one with edits,
+    // so resemblances fall on both sides of the threshold.
+    std::vector<std::string> vocabulary;
+    for (int i = 0; i < 40; ++i) vocabulary.push_back("ord" + std::to_string(i));
+    auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(random); };
+    std::vector<std::vector<std::string>> texts;
+    recent_shingles recent(50);
+    std::vector<std::pair<std::int64_t, std::vector<std::uint64_t>>> window;
+    std::size_t found = 0;
+    for (std::int64_t id = 1; id <= 400; ++id) {
+        std::vector<std::string> words;
+        if (!texts.empty() && pick(2) == 0) {
+            words = texts[texts.size() - 1 - pick(std::min<std::size_t>(texts.size(), 50))];
+            for (std::size_t edits = pick(6); edits > 0; --edits) words[pick(words.size())] = vocabulary[pick(vocabulary.size())];
+        } else {
+            for (std::size_t n = 3 + pick(15); n > 0; --n) words.push_back(vocabulary[pick(vocabulary.size())]);
+        }
+        texts.push_back(words);
+        std::string text;
+        for (const auto& w : words) text += w + " ";
+        auto mine = shingles(text);
+
+        std::vector<std::int64_t> expected;
+        for (const auto& [other, theirs] : window)
+            if (resemblance(mine, theirs) >= duplicate_resemblance) expected.push_back(other);
+        BOOST_TEST(recent.resembling(7, mine, duplicate_resemblance) == expected);
+        found += expected.size();
+
+        recent.add(7, id, mine);
+        window.emplace_back(id, mine);
+        if (window.size() > 50) window.erase(window.begin());
+    }
+    BOOST_TEST_MESSAGE("near-duplicates found: " << found);
+    BOOST_TEST(found > 40u);  // else the comparison above proved little
 }
