@@ -1,6 +1,10 @@
 // Search speed: Inspel's search API against SQLite FTS5 on the same items and queries, in one run.
 //
-//   build/bench/search_bench --items 200000 [--queries 1000] [--work DIR]
+//   build/bench/search_bench --items 200000 [--queries 1000] [--work DIR [--reuse]]
+//
+// --reuse runs only the queries, against the items, index and FTS5 table an earlier run left in
+// --work DIR (same --items: the queries are drawn from the same sequence), e.g. to profile the
+// server at a million items without building them again.
 //
 // Loads N items made of real Swedish sentences into a fresh data dir, times `reindex` (the full
 // rebuild) and incremental indexing through the outbox, then starts the real `inspel serve`
@@ -10,6 +14,7 @@
 // kind/area/month counts over the whole match set. FTS5 gets no HTTP cost, so the ratio is, if
 // anything, kind to it.
 #include "bench/corpus.hpp"
+#include "bench/support.hpp"
 #include "schema/database.hpp"
 #include "search/index.hpp"
 #include "tests/support/http_client.hpp"
@@ -19,10 +24,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <map>
-#include <numeric>
-#include <sched.h>
 
 using namespace inspel;
 using clock_type = std::chrono::steady_clock;
@@ -31,37 +35,6 @@ namespace {
 
 double ms_since(clock_type::time_point t) {
     return std::chrono::duration<double, std::milli>(clock_type::now() - t).count();
-}
-
-struct stats {
-    double p50, p99, mean;
-};
-
-stats summarise(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<std::size_t>(q * v.size()))]; };
-    return {at(0.50), at(0.99), std::accumulate(v.begin(), v.end(), 0.0) / v.size()};
-}
-
-void pin_to_cpu(int cpu) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    sched_setaffinity(0, sizeof set, &set);
-}
-
-std::string url_encode(const std::string& s) {
-    std::string out;
-    char buf[4];
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-            out += static_cast<char>(c);
-        } else {
-            std::snprintf(buf, sizeof buf, "%%%02X", c);
-            out += buf;
-        }
-    }
-    return out;
 }
 
 // Inserts items as intake stores them; with_outbox queues them for the incremental indexer.
@@ -94,7 +67,8 @@ void insert_items(schema::database& db, bench::item_maker& maker, std::size_t n,
 
 struct fts_store {
     schema::connection c;
-    explicit fts_store(const std::filesystem::path& file) : c(file, schema::connection::mode::read_write) {
+    fts_store(const std::filesystem::path& file, bool create) : c(file, schema::connection::mode::read_write) {
+        if (!create) return;
         c.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                "CREATE VIRTUAL TABLE fts USING fts5(title, body, tokenize='unicode61');"
                "CREATE TABLE meta (id INTEGER PRIMARY KEY, kind TEXT, area TEXT, month TEXT);");
@@ -107,16 +81,27 @@ int main(int argc, char** argv) {
     std::size_t items = 20000, queries = 500;
     std::string binary = INSPEL_BINARY;
     std::optional<std::filesystem::path> work_arg;
-    for (int i = 1; i + 1 < argc; i += 2) {
+    bool reuse = false;
+    for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
+        if (a == "--reuse") {
+            reuse = true;
+            continue;
+        }
+        if (i + 1 == argc) a = "--help";
         if (a == "--items") items = std::stoul(argv[i + 1]);
         else if (a == "--queries") queries = std::stoul(argv[i + 1]);
         else if (a == "--work") work_arg = argv[i + 1];
         else if (a == "--inspel") binary = argv[i + 1];
         else {
-            std::cerr << "usage: search_bench [--items N] [--queries Q] [--work DIR] [--inspel BINARY]\n";
+            std::cerr << "usage: search_bench [--items N] [--queries Q] [--work DIR [--reuse]] [--inspel BINARY]\n";
             return 2;
         }
+        ++i;
+    }
+    if (reuse && !work_arg) {
+        std::cerr << "search_bench: --reuse needs the --work DIR of an earlier run\n";
+        return 2;
     }
     test::temp_dir tmp;
     std::filesystem::path work = work_arg.value_or(tmp.path());
@@ -126,67 +111,59 @@ int main(int argc, char** argv) {
               << corpus.source << "\n";
     bench::item_maker maker(corpus, 42);
 
-    // 1. Items into SQLite, then the full rebuild (what `inspel reindex` does).
-    std::size_t incremental = std::max<std::size_t>(1000, items / 20);
-    std::vector<bench::synthetic_item> all;
-    all.reserve(items);
-    double reindex_ms = 0, incremental_ms = 0;
-    {
-        schema::database db(work / "data");
-        auto t = clock_type::now();
-        insert_items(db, maker, items - incremental, 0, false, &all);
-        std::cout << "loaded " << items - incremental << " items into SQLite in " << ms_since(t) / 1000 << " s\n";
-        t = clock_type::now();
-        search::rebuild(work / "data", db);
-        reindex_ms = ms_since(t);
-        // 2. The rest through the outbox, as intake feeds the running indexer.
-        search::index idx(work / "data", db);
-        t = clock_type::now();
-        insert_items(db, maker, incremental, items - incremental, true, &all);
-        if (!idx.wait_until_caught_up(std::chrono::minutes(30))) throw std::runtime_error("indexer never caught up");
-        incremental_ms = ms_since(t);
-        idx.stop();
-    }
-    std::printf("reindex: %zu items in %.1f s (%.0f items/s)\n", items - incremental, reindex_ms / 1000,
-                (items - incremental) / (reindex_ms / 1000));
-    std::printf("incremental indexing (insert + outbox + index): %zu items in %.1f s (%.0f items/s)\n", incremental,
-                incremental_ms / 1000, incremental / (incremental_ms / 1000));
-
-    // 3. The same items in FTS5.
-    fts_store fts(work / "fts.db");
-    {
-        auto t = clock_type::now();
-        fts.c.exec("BEGIN");
-        auto ins = fts.c.prepare("INSERT INTO fts (rowid, title, body) VALUES (?, ?, ?)");
-        auto meta = fts.c.prepare("INSERT INTO meta (id, kind, area, month) VALUES (?, ?, ?, ?)");
-        std::int64_t id = 1;
-        for (const auto& it : all) {
-            ins.reset();
-            ins.bind(1, id).bind(2, it.title).bind(3, it.body).run();
-            meta.reset();
-            meta.bind(1, id++).bind(2, it.kind).bind(3, it.area).bind(4, it.received_at.substr(0, 7)).run();
-        }
-        fts.c.exec("COMMIT");
-        std::printf("fts5 build: %.1f s\n", ms_since(t) / 1000);
-    }
-
-    // 4. An official and a token, with the real command line.
-    auto user = test::run(binary, {"user", "add", "bench", "--role", "official", "--password-stdin", "--data",
-                                   (work / "data").string()},
-                          {}, "Sökord-och-facetter-2026\n");
-    if (user.status != 0) throw std::runtime_error("user add failed: " + user.err);
-    auto token_run = test::run(binary, {"token", "create", "bench", "--data", (work / "data").string()});
-    if (token_run.status != 0) throw std::runtime_error("token create failed: " + token_run.err);
+    fts_store fts(work / "fts.db", !reuse);
     std::string token;
-    for (std::size_t pos = 0; pos < token_run.out.size();) {
-        auto nl = token_run.out.find('\n', pos);
-        std::string line = token_run.out.substr(pos, nl - pos);
-        // The token is the one long word on its own line.
-        if (line.find(' ') == std::string::npos && line.size() >= 20) token = line;
-        if (nl == std::string::npos) break;
-        pos = nl + 1;
+    if (reuse) {
+        for (std::size_t i = 0; i < items; ++i) maker.next();  // the same queries as the run that built it
+        std::ifstream(work / "token") >> token;
+    } else {
+        // 1. Items into SQLite, then the full rebuild (what `inspel reindex` does).
+        std::size_t incremental = std::max<std::size_t>(1000, items / 20);
+        std::vector<bench::synthetic_item> all;
+        all.reserve(items);
+        double reindex_ms = 0, incremental_ms = 0;
+        {
+            schema::database db(work / "data");
+            auto t = clock_type::now();
+            insert_items(db, maker, items - incremental, 0, false, &all);
+            std::cout << "loaded " << items - incremental << " items into SQLite in " << ms_since(t) / 1000 << " s\n";
+            t = clock_type::now();
+            search::rebuild(work / "data", db);
+            reindex_ms = ms_since(t);
+            // 2. The rest through the outbox, as intake feeds the running indexer.
+            search::index idx(work / "data", db);
+            t = clock_type::now();
+            insert_items(db, maker, incremental, items - incremental, true, &all);
+            if (!idx.wait_until_caught_up(std::chrono::minutes(30))) throw std::runtime_error("indexer never caught up");
+            incremental_ms = ms_since(t);
+            idx.stop();
+        }
+        std::printf("reindex: %zu items in %.1f s (%.0f items/s)\n", items - incremental, reindex_ms / 1000,
+                    (items - incremental) / (reindex_ms / 1000));
+        std::printf("incremental indexing (insert + outbox + index): %zu items in %.1f s (%.0f items/s)\n", incremental,
+                    incremental_ms / 1000, incremental / (incremental_ms / 1000));
+
+        // 3. The same items in FTS5.
+        {
+            auto t = clock_type::now();
+            fts.c.exec("BEGIN");
+            auto ins = fts.c.prepare("INSERT INTO fts (rowid, title, body) VALUES (?, ?, ?)");
+            auto meta = fts.c.prepare("INSERT INTO meta (id, kind, area, month) VALUES (?, ?, ?, ?)");
+            std::int64_t id = 1;
+            for (const auto& it : all) {
+                ins.reset();
+                ins.bind(1, id).bind(2, it.title).bind(3, it.body).run();
+                meta.reset();
+                meta.bind(1, id++).bind(2, it.kind).bind(3, it.area).bind(4, it.received_at.substr(0, 7)).run();
+            }
+            fts.c.exec("COMMIT");
+            std::printf("fts5 build: %.1f s\n", ms_since(t) / 1000);
+        }
+
+        // 4. An official and a token, with the real command line.
+        token = bench::official_token(binary, work / "data");
+        std::ofstream(work / "token") << token << "\n";
     }
-    if (token.empty()) throw std::runtime_error("no token in: " + token_run.out);
 
     std::vector<std::string> qs;
     for (std::size_t i = 0; i < queries; ++i) qs.push_back(maker.query());
@@ -199,11 +176,11 @@ int main(int argc, char** argv) {
                                                   (work / "data").string()});
         auto port = server.wait_for_port(std::chrono::seconds(120));
         server.drain_in_background();
-        pin_to_cpu(1);
+        bench::pin_to_cpu(1);
         test::http_client client(port);
         std::map<std::string, std::string> auth = {{"Authorization", "Bearer " + token}};
         auto ask = [&](const std::string& q) {
-            auto res = client.get("/api/v1/search?page_size=20&q=" + url_encode(q), auth);
+            auto res = client.get("/api/v1/search?page_size=20&q=" + bench::url_encode(q), auth);
             if (res.result_int() != 200) throw std::runtime_error("search answered " + std::to_string(res.result_int()) + ": " + res.body());
             return res;
         };
@@ -255,7 +232,7 @@ int main(int argc, char** argv) {
         }
     }
 
-    auto a = summarise(inspel_ms), b = summarise(fts_ms);
+    auto a = bench::summarise(inspel_ms), b = bench::summarise(fts_ms);
     std::printf("\n%zu items, %zu queries of 1-3 words, top 20 with snippets and facets\n", items, queries);
     std::printf("%-28s %10s %10s %10s %12s\n", "", "p50 ms", "p99 ms", "mean ms", "mean hits");
     std::printf("%-28s %10.2f %10.2f %10.2f %12.0f\n", "inspel (HTTP, Xapian)", a.p50, a.p99, a.mean, inspel_hits / queries);

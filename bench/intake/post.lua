@@ -1,6 +1,8 @@
 -- wrk script of the intake benchmark (bench/intake/run.sh).
 --   wrk ... -s post.lua URL -- post BODIES.jsonl   POSTs the bodies to /api/v1/submissions in turn
 --   wrk ... -s post.lua URL -- get PATH            GETs PATH (the /healthz ceiling)
+--   a third argument, MS, makes each connection wait MS milliseconds before each request: a load
+--   of about connections * 1000 / MS requests per second instead of as many as the server takes.
 -- Each wrk thread cycles through the bodies from its own starting point, so connections do not
 -- send the same text in lockstep. Statuses are counted in the response hook: only the expected
 -- one (201 for a POST, 200 for a GET) counts as accepted; wrk's own "requests" counts every answer.
@@ -16,11 +18,13 @@ end
 local requests = {}
 local next_request = 1
 local expected = 200
+local pause_ms = 0
 accepted = 0
 refused = 0
 
 function init(args)
     local mode = args[1] or "get"
+    pause_ms = tonumber(args[3] or "0")
     if mode == "post" then
         expected = 201
         local headers = { ["Content-Type"] = "application/json" }
@@ -36,6 +40,10 @@ function init(args)
     else
         table.insert(requests, wrk.format("GET", args[2] or "/healthz"))
     end
+end
+
+function delay()
+    return pause_ms
 end
 
 function request()
