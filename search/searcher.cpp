@@ -13,7 +13,7 @@ namespace {
 // Facet counting examines at most this many matching documents. Past it, counts come from that
 // sample scaled to the estimated total and are marked as estimates: exact counts over a match set
 // of a million would cost far more than the search itself.
-constexpr Xapian::doccount facet_sample = 10000;
+constexpr Xapian::doccount facet_sample = 2000;
 
 // The fields of the facets value (terms.hpp), in order.
 struct facet_def {
@@ -240,7 +240,7 @@ query_result run_query(Xapian::Database& db, const query_request& request, const
         item.score = it.get_weight();
         // Xapian escapes the text for HTML and marks the matching words.
         item.snippet = mset.snippet(src.text.empty() ? src.title : src.text, 240, stemmer,
-                                    Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                                    Xapian::MSet::SNIPPET_EXHAUSTIVE,
                                     "<mark>", "</mark>", "…");
         result.items.push_back(std::move(item));
     }
