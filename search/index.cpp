@@ -11,8 +11,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <sched.h>
+
 #include <cstdio>
+#include <deque>
 #include <set>
+#include <thread>
 
 namespace inspel::search {
 namespace fs = std::filesystem;
@@ -249,7 +253,92 @@ std::vector<std::int64_t> index::matching_ids(const query_request& request, std:
     return match_ids(*r.db, request, limit);
 }
 
-std::uint64_t rebuild(const fs::path& data_dir, schema::database& db) {
+namespace {
+
+// One of the rebuild's builders: indexes the chunks of items dealt to it into a shard of its own.
+class shard_builder {
+public:
+    explicit shard_builder(const fs::path& path) : out_(path.string(), Xapian::DB_CREATE_OR_OVERWRITE) {
+        out_.set_metadata(format_key, std::string(format));
+        tg_.set_database(out_);
+        tg_.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+        thread_ = std::thread([this] { run(); });
+    }
+    // Without finish() (the reading failed): drops what is queued and stops.
+    ~shard_builder() {
+        {
+            std::lock_guard lock(mutex_);
+            queue_.clear();
+        }
+        stop();
+    }
+
+    // Blocks while the builder is two chunks behind, so reading never runs far ahead of indexing.
+    void give(std::vector<indexed_item> chunk) {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return queue_.size() < 2 || failure_; });
+        if (failure_) std::rethrow_exception(failure_);
+        queue_.push_back(std::move(chunk));
+        changed_.notify_all();
+    }
+    // Waits until every chunk is indexed and committed; rethrows what went wrong in the builder.
+    void finish() {
+        stop();
+        if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
+    }
+
+private:
+    void stop() {
+        {
+            std::lock_guard lock(mutex_);
+            done_ = true;
+            changed_.notify_all();
+        }
+        if (thread_.joinable()) thread_.join();
+    }
+
+    void run() {
+        try {
+            for (;;) {
+                std::vector<indexed_item> chunk;
+                {
+                    std::unique_lock lock(mutex_);
+                    changed_.wait(lock, [&] { return !queue_.empty() || done_; });
+                    if (queue_.empty()) break;
+                    chunk = std::move(queue_.front());
+                    queue_.pop_front();
+                    changed_.notify_all();
+                }
+                for (const auto& item : chunk) out_.add_document(build_document(item, tg_));
+            }
+            out_.commit();
+            out_.close();
+        } catch (...) {
+            std::lock_guard lock(mutex_);
+            failure_ = std::current_exception();
+            changed_.notify_all();
+        }
+    }
+
+    Xapian::WritableDatabase out_;
+    Xapian::TermGenerator tg_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<std::vector<indexed_item>> queue_;
+    bool done_ = false;
+    std::exception_ptr failure_;
+    std::thread thread_;
+};
+
+unsigned usable_cores() {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+    return static_cast<unsigned>(std::max(1, CPU_COUNT(&set)));
+}
+
+}  // namespace
+
+std::uint64_t rebuild(const fs::path& data_dir, schema::database& db, unsigned builders) {
     fs::path dir = data_dir / "index";
     auto link = prepare_layout(dir);
     // Holding the live index's lock keeps a server from starting (and tells us none runs).
@@ -262,24 +351,39 @@ std::uint64_t rebuild(const fs::path& data_dir, schema::database& db) {
     fs::path old_target = fs::read_symlink(link);
     std::string name = next_generation_name(dir);
     fs::path fresh = dir / name;
+    if (builders == 0) builders = std::min(usable_cores(), 8u);
+    std::vector<fs::path> shards;
+    for (unsigned i = 0; i < builders; ++i) shards.push_back(dir / (name + ".shard-" + std::to_string(i)));
+    // Shards of a failed rebuild are not left behind; the live index was never touched.
+    struct remove_shards {
+        const std::vector<fs::path>& paths;
+        ~remove_shards() {
+            std::error_code ec;
+            for (const auto& p : paths) fs::remove_all(p, ec);
+        }
+    } cleanup{shards};
+
+    // Items are read on this thread in id order, in one read transaction (the items and the
+    // outbox high-water mark are one snapshot), and dealt out in chunks to one builder per core.
+    // Chunks of consecutive items dealt in turn also mix old and new items in every shard.
+    constexpr std::size_t chunk_size = 500;
     std::uint64_t count = 0;
     std::int64_t outbox_high = 0;
     {
-        Xapian::WritableDatabase out(fresh.string(), Xapian::DB_CREATE_OR_OVERWRITE);
-        out.set_metadata(format_key, std::string(format));
-        Xapian::TermGenerator tg;
-        tg.set_database(out);
-        tg.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+        std::vector<std::unique_ptr<shard_builder>> workers;
+        for (const auto& p : shards) workers.push_back(std::make_unique<shard_builder>(p));
+        std::vector<indexed_item> chunk;
+        std::size_t next = 0;
         db.read([&](schema::connection& c) {
-            // One read transaction: the items and the outbox high-water mark are one snapshot.
             c.exec("BEGIN");
             try {
                 auto st = c.prepare("SELECT coalesce(max(id), 0) FROM index_outbox");
                 st.step();
                 outbox_high = st.int64(0);
                 for_each_item(c, [&](const indexed_item& item) {
-                    out.add_document(build_document(item, tg));  // a fresh database: nothing to replace
-                    if (++count % 50000 == 0) out.commit();
+                    chunk.push_back(item);
+                    ++count;
+                    if (chunk.size() == chunk_size) workers[next++ % workers.size()]->give(std::exchange(chunk, {}));
                 });
                 c.exec("COMMIT");
             } catch (...) {
@@ -287,8 +391,14 @@ std::uint64_t rebuild(const fs::path& data_dir, schema::database& db) {
                 throw;
             }
         });
-        out.commit();
-        out.close();
+        if (!chunk.empty()) workers[next % workers.size()]->give(std::move(chunk));
+        for (auto& w : workers) w->finish();
+    }
+    // The shards become the new generation in one pass, which also packs its tables full.
+    {
+        Xapian::Database all;
+        for (const auto& p : shards) all.add_database(Xapian::Database(p.string()));
+        all.compact(fresh.string());
     }
     // The swap: a new symlink renamed over the old one is atomic.
     fs::path tmp = dir / "current.tmp";

@@ -89,6 +89,8 @@ private:
 
 // Rebuilds the whole index from SQLite into a new generation and swaps it in atomically.
 // Refuses (throws) while a server holds the index. Returns the number of items indexed.
-std::uint64_t rebuild(const std::filesystem::path& data_dir, schema::database& db);
+// `builders` index in parallel (0: one per core this process may use), each into a shard; the
+// shards are merged by Xapian's compact, which also leaves the index tightly packed.
+std::uint64_t rebuild(const std::filesystem::path& data_dir, schema::database& db, unsigned builders = 0);
 
 }  // namespace inspel::search
