@@ -395,10 +395,14 @@ std::uint64_t rebuild(const fs::path& data_dir, schema::database& db, unsigned b
         for (auto& w : workers) w->finish();
     }
     // The shards become the new generation in one pass, which also packs its tables full.
-    {
+    try {
         Xapian::Database all;
         for (const auto& p : shards) all.add_database(Xapian::Database(p.string()));
         all.compact(fresh.string());
+    } catch (...) {
+        std::error_code ec;
+        fs::remove_all(fresh, ec);  // e.g. a full disk: leave no half generation behind
+        throw;
     }
     // The swap: a new symlink renamed over the old one is atomic.
     fs::path tmp = dir / "current.tmp";
