@@ -8,10 +8,9 @@
 #include <xapian.h>
 
 #include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
-
-#include <sched.h>
 
 #include <cstdio>
 #include <deque>

@@ -12,7 +12,9 @@ namespace {
 
 // Facet counting examines at most this many matching documents. Past it, counts come from that
 // sample scaled to the estimated total and are marked as estimates: exact counts over a match set
-// of a million would cost far more than the search itself.
+// of a million would cost far more than the search itself. Each examined document costs a block
+// read in Xapian's value table; 10,000 made a third of a common word's query time at 1M items
+// (docs/BENCHMARKS.md, Search).
 constexpr Xapian::doccount facet_sample = 2000;
 
 // The fields of the facets value (terms.hpp), in order.
