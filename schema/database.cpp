@@ -171,7 +171,26 @@ void database::commit_batch(std::vector<write_job>& batch) {
         }
         for (auto& o : observers) o.second();
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(batch_failure ? batch_failure : failures[i]);
+    std::vector<std::function<void()>> handed;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        std::exception_ptr e = batch_failure ? batch_failure : failures[i];
+        if (batch[i].done_on_writer) batch[i].done(e);
+        else handed.push_back([done = std::move(batch[i].done), e] { done(e); });
+    }
+    if (handed.empty()) return;
+    auto all = [handed = std::move(handed)] {
+        for (const auto& f : handed) f();
+    };
+    {
+        std::lock_guard lock(runner_mutex_);
+        if (runner_) return runner_(std::move(all));
+    }
+    all();
+}
+
+void database::run_completions_with(std::function<void(std::function<void()>)> runner) {
+    std::lock_guard lock(runner_mutex_);
+    runner_ = std::move(runner);
 }
 
 database::lease::lease(database& d) : db(d) {

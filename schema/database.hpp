@@ -65,11 +65,13 @@ std::filesystem::path database_file(const std::filesystem::path& data_dir);
 migrate_result migrate(const std::filesystem::path& data_dir);
 
 // One unit of work for the writer. `apply` runs inside the group transaction on the writer thread;
-// `done` runs on the writer thread after the COMMIT, with nullptr on success or the error. `done`
-// must be quick: post anything heavier elsewhere.
+// `done` runs after the COMMIT, with nullptr on success or the error: where the database's
+// completion runner puts it (see run_completions_with), by default on the writer thread, in
+// order. `done` must be quick: post anything heavier elsewhere.
 struct write_job {
     std::function<void(connection&)> apply;
     std::function<void(std::exception_ptr)> done;
+    bool done_on_writer = false;  // for write_and_wait: its caller may be the runner's thread
 };
 
 class database {
@@ -104,7 +106,8 @@ public:
                    } else {
                        result->set_value(std::move(**value));
                    }
-               }});
+               },
+               true});
         return result->get_future().get();
     }
 
@@ -114,6 +117,13 @@ public:
         lease l(*this);
         return fn(*l.conn);
     }
+
+    // Hands each commit's completions, as one function that runs them in order, to `runner`
+    // instead of running them on the writer thread: a server gives them to its I/O threads, so the
+    // writer goes straight back to writing and the I/O thread wakes once per commit rather than
+    // once per item. nullptr: back to the writer thread. Set it before, and clear it after, the
+    // thread it hands to runs.
+    void run_completions_with(std::function<void(std::function<void()>)> runner);
 
     // Calls `observer` on the writer thread after every successful COMMIT (e.g. to wake the indexer)
     // until unsubscribe(returned id).
@@ -156,6 +166,8 @@ private:
     std::vector<std::pair<std::uint64_t, std::function<void()>>> observers_;
     std::uint64_t next_observer_ = 1;
     std::mutex observers_mutex_;  // held while observers run
+    std::mutex runner_mutex_;     // held while completions are handed over
+    std::function<void(std::function<void()>)> runner_;
     std::unique_ptr<connection> writer_conn_;
     std::thread writer_;
 

@@ -27,11 +27,14 @@ app::app(config::settings settings) : settings_(std::move(settings)) {
         nightly_->start();
     }
     server_ = std::make_unique<server>(settings_, router_, metrics_);
+    // Completions (mostly answers to residents) go to the I/O threads in one piece per commit.
+    db_->run_completions_with([s = server_.get()](std::function<void()> f) { s->post(std::move(f)); });
     // First, so every later middleware and handler sees who is asking.
     server_->use(make_auth_middleware(*accounts_, router_));
 }
 
 app::~app() {
+    if (db_) db_->run_completions_with(nullptr);
     server_.reset();
     // The export reads through the database, so it stops before it.
     if (nightly_) nightly_->stop();
@@ -55,6 +58,7 @@ void app::add_routes() {
 
 void app::run(bool handle_signals) {
     server_->run(handle_signals);
+    db_->run_completions_with(nullptr);  // the I/O threads have stopped
     if (nightly_) nightly_->stop();
     workspace_->stop();
     index_->stop();

@@ -272,6 +272,8 @@ void server::run(bool handle_signals) {
     log::info("stopped");
 }
 
+void server::post(std::function<void()> fn) { asio::post(ioc_, std::move(fn)); }
+
 void server::stop() {
     if (state_->stopping.exchange(true)) return;
     asio::post(ioc_, [this] { begin_shutdown(); });

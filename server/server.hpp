@@ -44,6 +44,8 @@ public:
     void stop();
 
     boost::asio::thread_pool& workers() { return workers_; }
+    // Runs `fn` on one of the I/O threads (never, once they have stopped).
+    void post(std::function<void()> fn);
 
 private:
     class session;

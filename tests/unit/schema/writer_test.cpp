@@ -4,6 +4,11 @@
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
 #include <latch>
 #include <thread>
 
@@ -119,6 +124,38 @@ BOOST_AUTO_TEST_CASE(commit_observers_run_after_each_commit) {
     db.unsubscribe(id);
     db.write_and_wait([](connection& c) { c.exec("INSERT INTO item (text) VALUES ('x')"); });
     BOOST_TEST(seen == after);
+}
+
+BOOST_AUTO_TEST_CASE(completions_go_to_the_runner_one_piece_per_commit_in_order) {
+    temp_dir dir;
+    // A long commit delay gathers the three jobs below into one commit.
+    database db(dir.path(), std::chrono::milliseconds(200));
+    std::mutex m;
+    std::vector<std::function<void()>> handed;
+    db.run_completions_with([&](std::function<void()> f) {
+        std::lock_guard lock(m);
+        handed.push_back(std::move(f));
+    });
+    // write_and_wait completes on the writer: its caller may be the runner's own thread.
+    create_table(db);
+    BOOST_TEST(handed.empty());
+
+    std::vector<std::string> done;
+    for (std::string text : {"a", "b", "c"})
+        db.write({[text](connection& c) { c.prepare("INSERT INTO item (text) VALUES (?)").bind(1, text).run(); },
+                  [&done, text](std::exception_ptr e) { done.push_back(e ? "failed " + text : text); }});
+    for (int i = 0; i < 500; ++i) {
+        std::lock_guard lock(m);
+        if (!handed.empty()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::lock_guard lock(m);
+    BOOST_REQUIRE_EQUAL(handed.size(), 1u);
+    BOOST_TEST(done.empty());  // nothing ran on the writer
+    handed.front()();
+    BOOST_TEST(done == (std::vector<std::string>{"a", "b", "c"}));
+    BOOST_TEST(count(db) == 3);
+    db.run_completions_with(nullptr);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
