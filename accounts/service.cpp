@@ -226,7 +226,8 @@ void service::touch(const std::string& key, std::function<void(schema::connectio
                    }
                    std::lock_guard lock(touch_mutex_);
                    touch_pending_.erase(key);
-               }});
+               },
+               true});  // the next request may come as soon as the refresh is committed
 }
 
 }  // namespace inspel::accounts

@@ -71,7 +71,10 @@ migrate_result migrate(const std::filesystem::path& data_dir);
 struct write_job {
     std::function<void(connection&)> apply;
     std::function<void(std::exception_ptr)> done;
-    bool done_on_writer = false;  // for write_and_wait: its caller may be the runner's thread
+    // Runs `done` on the writer right after the COMMIT whatever the runner: for write_and_wait (its
+    // caller may be the runner's thread) and for bookkeeping that must be over by the time the
+    // commit is visible (see accounts::service::touch).
+    bool done_on_writer = false;
 };
 
 class database {
