@@ -178,5 +178,6 @@ int main(int argc, char** argv) {
         auto line = metrics.substr(at + 1, metrics.find('\n', at + 1) - at - 1);
         std::printf("index backlog at the end: %s\n", line.substr(line.find(' ') + 1).c_str());
     }
-    return outstanding.empty() && sent > 0 ? 0 : 1;
+    if (status != 0) std::fprintf(stderr, "freshness_bench: wrk failed: %s\n", wrk.stderr_text().c_str());
+    return outstanding.empty() && sent > 0 && status == 0 ? 0 : 1;
 }
