@@ -80,44 +80,6 @@ void tally(question_result& r, const json& value) {
     if (answered) ++r.answered;
 }
 
-// A prepared statement over the C API whose texts are read as views of SQLite's own buffers, valid
-// until the next step.
-class raw_statement {
-public:
-    raw_statement(schema::connection& c, const std::string& sql) : db_(c.handle()) {
-        check(sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st_, nullptr), "prepare");
-    }
-    ~raw_statement() { sqlite3_finalize(st_); }
-    raw_statement(const raw_statement&) = delete;
-    raw_statement& operator=(const raw_statement&) = delete;
-
-    void bind(int i, std::int64_t v) { check(sqlite3_bind_int64(st_, i, v), "bind"); }
-    void bind(int i, const std::string& v) {
-        check(sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT), "bind");
-    }
-    void reset() { sqlite3_reset(st_); }
-    bool step() {
-        int rc = sqlite3_step(st_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc != SQLITE_DONE) check(rc, "step");
-        return false;
-    }
-    bool is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
-    std::int64_t int64(int col) const { return sqlite3_column_int64(st_, col); }
-    double real(int col) const { return sqlite3_column_double(st_, col); }
-    std::string_view view(int col) const {
-        auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, col));
-        return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, col))) : std::string_view();
-    }
-
-private:
-    void check(int rc, const char* what) const {
-        if (rc != SQLITE_OK) throw schema::sqlite_error(rc, std::string(what) + ": " + sqlite3_errmsg(db_));
-    }
-    sqlite3* db_;
-    sqlite3_stmt* st_ = nullptr;
-};
-
 // The strings of a stored JSON array (the kinds of personal data found), anything else left out.
 // The stored form is nlohmann's compact dump, ["email","phone"] at most, read here without a parser;
 // an escape or anything unexpected takes the parser.
@@ -173,17 +135,17 @@ std::vector<count> by_count(const std::map<std::string, std::int64_t, std::less<
 // in id order: a merge, where a subquery per item would search an index a million times.
 class id_ordered {
 public:
-    id_ordered(schema::connection& c, const std::string& sql) : st_(c, sql) { more_ = st_.step(); }
+    id_ordered(schema::connection& c, const std::string& sql) : st_(c.prepare(sql)) { more_ = st_.step(); }
     // Passes the rows of items before `id`.
     void skip_to(std::int64_t id) {
         while (more_ && st_.int64(0) < id) more_ = st_.step();
     }
     bool at(std::int64_t id) const { return more_ && st_.int64(0) == id; }
     void next() { more_ = st_.step(); }
-    const raw_statement& row() const { return st_; }
+    const schema::statement& row() const { return st_; }
 
 private:
-    raw_statement st_;
+    schema::statement st_;
     bool more_ = false;
 };
 
@@ -211,7 +173,7 @@ private:
 class tag_vocabulary {
 public:
     explicit tag_vocabulary(schema::connection& c) {
-        raw_statement st(c, "SELECT id, name FROM tags ORDER BY id");
+        auto st = c.prepare("SELECT id, name FROM tags ORDER BY id");
         while (st.step()) tags_.push_back({st.int64(0), std::string(st.view(1)), 0});
         std::vector<std::size_t> order(tags_.size());
         for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -301,10 +263,10 @@ compilation compile(schema::connection& c, const dialogue::store::stored& d, aud
     std::string last_change, last_tag;
     std::vector<std::int64_t> item_tags;
     std::vector<std::string> groups_seen;
-    raw_statement st(c, "SELECT s.id, s.kind, s.area, s.status, s.routing_outcome, s.routing_action, " +
-                            std::string(who == audience::internal ? "1" : in_public_sql) +
-                            ", CASE WHEN s.kind = 'panel_response' THEN s.answers_redacted END, s.updated_at "
-                            "FROM submissions s WHERE " + std::string(member_sql) + " ORDER BY s.id");
+    auto st = c.prepare("SELECT s.id, s.kind, s.area, s.status, s.routing_outcome, s.routing_action, " +
+                        std::string(who == audience::internal ? "1" : in_public_sql) +
+                        ", CASE WHEN s.kind = 'panel_response' THEN s.answers_redacted END, s.updated_at "
+                        "FROM submissions s WHERE " + std::string(member_sql) + " ORDER BY s.id");
     st.bind(1, d.id);
     while (st.step()) {
         const std::int64_t id = st.int64(0);
@@ -432,7 +394,7 @@ constexpr std::string_view item_columns =
     "FROM submissions s WHERE ";
 
 // The row `st` is on as an item of `comp`'s audience; its tags come separately.
-void read_item(const raw_statement& st, bool internal, item_row& row) {
+void read_item(const schema::statement& st, bool internal, item_row& row) {
     row.id = st.int64(0);
     row.kind = st.view(1);
     row.feedback_type = st.view(2);
@@ -457,7 +419,7 @@ void read_item(const raw_statement& st, bool internal, item_row& row) {
 
 void for_each_item(schema::connection& c, const compilation& comp, const std::function<void(const item_row&)>& visit) {
     bool internal = comp.who == audience::internal;
-    raw_statement st(c, std::string(item_columns) + item_set(comp.who) + " ORDER BY s.id");
+    auto st = c.prepare(std::string(item_columns) + item_set(comp.who) + " ORDER BY s.id");
     st.bind(1, comp.dialogue->id);
     // Tags come from a second cursor walking submission_tags in the same id order (a subquery per
     // row costs more).
@@ -478,8 +440,8 @@ void for_each_listed(schema::connection& c, const compilation& comp, item_filter
     auto found = comp.listed.find({f, key});
     if (found == comp.listed.end()) return;
     bool internal = comp.who == audience::internal;
-    raw_statement st(c, std::string(item_columns) + "s.id = ?1");
-    raw_statement tag_st(c, "SELECT tag_id FROM submission_tags WHERE submission_id = ?1 ORDER BY tag_id");
+    auto st = c.prepare(std::string(item_columns) + "s.id = ?1");
+    auto tag_st = c.prepare("SELECT tag_id FROM submission_tags WHERE submission_id = ?1 ORDER BY tag_id");
     tag_vocabulary vocabulary(c);
     std::vector<std::int64_t> tag_ids;
     item_row row;
@@ -507,15 +469,13 @@ void for_each_free_text(schema::connection& c, const compilation& comp, const st
                         std::size_t limit, const std::function<void(std::int64_t, const std::string&)>& visit) {
     // One response at a time, found by id: the compilation's pass noted which ones hold answers, so
     // this reads those rows and not the whole table again.
-    raw_statement st(c,
-                     "SELECT json_extract(a.value, '$.value') FROM submissions s, json_each(s.answers_redacted) a "
-                     "WHERE s.id = ?1 AND json_extract(a.value, '$.question') = ?2 AND json_type(a.value, '$.value') "
-                     "= 'text' AND trim(json_extract(a.value, '$.value'), ' ' || char(9, 10, 13)) <> '' ORDER BY a.key");
-    st.bind(2, question_id);
+    auto st = c.prepare("SELECT json_extract(a.value, '$.value') FROM submissions s, json_each(s.answers_redacted) a "
+                        "WHERE s.id = ?1 AND json_extract(a.value, '$.question') = ?2 AND json_type(a.value, '$.value') "
+                        "= 'text' AND trim(json_extract(a.value, '$.value'), ' ' || char(9, 10, 13)) <> '' ORDER BY a.key");
     std::size_t n = 0;
     for (auto id : comp.panel_with_answers) {
         st.reset();
-        st.bind(1, id);
+        st.bind(1, id).bind(2, question_id);
         while (st.step()) {
             visit(id, std::string(st.view(0)));
             if (limit && ++n == limit) return;

@@ -86,6 +86,8 @@ public:
     std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
     double real(int col) const { return sqlite3_column_double(stmt_, col); }
     std::string text(int col) const;
+    // The text without a copy: a view of SQLite's own buffer, valid until the next step or reset.
+    std::string_view view(int col) const;
     std::optional<std::string> optional_text(int col) const;
 
 private:
