@@ -17,6 +17,7 @@
 #pragma once
 
 #include "schema/database.hpp"
+#include "search/facets.hpp"
 #include "search/query.hpp"
 
 #include <atomic>
@@ -81,6 +82,7 @@ private:
     bool stopping_ = false;
     std::atomic<bool> healthy_{true};
     std::atomic<std::uint64_t> generation_{0};
+    facet_table facets_;  // of every document the indexer has committed
     std::condition_variable caught_up_;
 
     std::mutex readers_mutex_;

@@ -12,53 +12,15 @@ namespace {
 
 // Facet counting examines at most this many matching documents. Past it, counts come from that
 // sample scaled to the estimated total and are marked as estimates: exact counts over a match set
-// of a million would cost far more than the search itself. Each examined document costs a block
-// read in Xapian's value table; 10,000 made a third of a common word's query time at 1M items
-// (docs/BENCHMARKS.md, Search).
+// of a million would cost far more than the search itself (docs/BENCHMARKS.md, Search).
 constexpr Xapian::doccount facet_sample = 2000;
 
-// The fields of the facets value (terms.hpp), in order.
-struct facet_def {
-    const char* name;
-    bool multi;  // several values, each followed by '\n'
-};
-constexpr facet_def facet_defs[] = {
-    {"kind", false}, {"dialogue", false}, {"status", false}, {"tag", true},
-    {"routing", false}, {"area", false}, {"month", false},
-};
-
-// Counts every facet in one pass over the documents Xapian considers: one value read per document.
-class facet_spy : public Xapian::MatchSpy {
+// Collects the documents Xapian considers; their facets are counted from the facet_table after.
+class match_collector : public Xapian::MatchSpy {
 public:
-    void operator()(const Xapian::Document& doc, double) override {
-        ++seen;
-        std::string v = doc.get_value(slot::facets);
-        std::string_view rest(v);
-        for (std::size_t i = 0; i < std::size(facet_defs) && !rest.empty(); ++i) {
-            auto end = rest.find('\x1f');
-            std::string_view field = rest.substr(0, end);
-            rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-            if (!facet_defs[i].multi) {
-                count(i, field);
-                continue;
-            }
-            for (std::size_t nl; (nl = field.find('\n')) != std::string_view::npos; field.remove_prefix(nl + 1))
-                count(i, field.substr(0, nl));
-        }
-    }
-    std::string name() const override { return "inspel.facets"; }
-
-    std::map<std::string, std::uint64_t, std::less<>> counts[std::size(facet_defs)];
-    Xapian::doccount seen = 0;
-
-private:
-    void count(std::size_t facet, std::string_view value) {
-        if (value.empty()) return;
-        auto& m = counts[facet];
-        auto it = m.find(value);
-        if (it == m.end()) it = m.emplace(std::string(value), 0).first;
-        ++it->second;
-    }
+    void operator()(const Xapian::Document& doc, double) override { documents.push_back(doc.get_docid()); }
+    std::string name() const override { return "inspel.matches"; }
+    std::vector<Xapian::docid> documents;
 };
 
 // The query words to leave out (terms.hpp), except inside phrases.
@@ -128,6 +90,10 @@ std::string lower_but_operators(const std::string& text) {
     return out;
 }
 
+constexpr unsigned parse_flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                                 Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+                                 Xapian::QueryParser::FLAG_PURE_NOT;
+
 void build_query(Xapian::Database& db, const query_request& request, parsed_query& out) {
     out.stemmer = stemmer_for(request.language);
     Xapian::QueryParser& qp = out.parser;
@@ -149,10 +115,7 @@ void build_query(Xapian::Database& db, const query_request& request, parsed_quer
     bool has_text = text.find_first_not_of(" \t\r\n") != std::string::npos;
     if (has_text) {
         try {
-            query = qp.parse_query(text, Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
-                                             Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
-                                             Xapian::QueryParser::FLAG_PURE_NOT |
-                                             Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+            query = qp.parse_query(text, parse_flags);
         } catch (const Xapian::QueryParserError& e) {
             throw query_error("q", "The search could not be understood: " + e.get_msg());
         }
@@ -186,7 +149,8 @@ void build_query(Xapian::Database& db, const query_request& request, parsed_quer
 
 }  // namespace
 
-query_result run_query(Xapian::Database& db, const query_request& request, const row_loader& load_rows) {
+query_result run_query(Xapian::Database& db, const facet_table& facets, const query_request& request,
+                       const row_loader& load_rows) {
     if (request.page < 1) throw query_error("page", "page starts at 1");
     if (request.page_size < 1 || request.page_size > 100) throw query_error("page_size", "page_size must be 1-100");
     parsed_query parsed;
@@ -213,8 +177,8 @@ query_result run_query(Xapian::Database& db, const query_request& request, const
             enquire.set_sort_by_value_then_relevance(slot::received_at, false);
             break;
     }
-    facet_spy spy;
-    if (request.want_facets) enquire.add_matchspy(&spy);
+    match_collector considered;
+    if (request.want_facets) enquire.add_matchspy(&considered);
     Xapian::doccount first = (request.page - 1) * request.page_size;
     Xapian::MSet mset = enquire.get_mset(first, request.page_size, request.want_facets ? facet_sample : 0);
 
@@ -249,22 +213,28 @@ query_result run_query(Xapian::Database& db, const query_request& request, const
 
     if (request.want_facets) {
         double scale = 1.0;
-        if (spy.seen < result.total) {
+        Xapian::doccount seen = static_cast<Xapian::doccount>(considered.documents.size());
+        if (seen < result.total) {
             result.facets_exact = false;
-            scale = spy.seen ? static_cast<double>(result.total) / spy.seen : 0.0;
+            scale = seen ? static_cast<double>(result.total) / seen : 0.0;
         }
-        for (std::size_t i = 0; i < std::size(facet_defs); ++i) {
-            auto& out = result.facets[facet_defs[i].name];
-            for (const auto& [value, n] : spy.counts[i])
+        facet_counts counts = facets.count(considered.documents);
+        for (std::size_t i = 0; i < facet_field_count; ++i) {
+            std::string_view name = facet_fields[i].name;
+            auto& out = result.facets[std::string(name)];
+            for (const auto& [value, n] : counts[i])
                 out.push_back({value, static_cast<std::uint64_t>(std::llround(static_cast<double>(n) * scale))});
             std::stable_sort(out.begin(), out.end(), [&](const facet_value& a, const facet_value& b) {
                 // Months read best in calendar order, everything else by count.
-                return std::string(facet_defs[i].name) == "month" ? a.value > b.value : a.count > b.count;
+                return name == "month" ? a.value > b.value : a.count > b.count;
             });
         }
     }
 
+    // Looking up corrections costs a tenth of a typical search, so it is done only when few
+    // results come back, by parsing the text again.
     if (has_text && result.total < 5) {
+        qp.parse_query(text, parse_flags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
         std::string corrected = qp.get_corrected_query_string();
         if (!corrected.empty() && corrected != text) result.suggestion = corrected;
     }

@@ -349,3 +349,47 @@ BOOST_AUTO_TEST_CASE(tags_and_routing_are_searchable_and_counted) {
     for (const auto& it : res.items)
         if (it.id == ids[0]) BOOST_TEST(it.tags == std::vector<std::string>{"Trafiksäkerhet"});
 }
+
+// Facet counts come from a table in memory (facets.hpp): it must be loaded from the index when the
+// server starts, and follow every later change of a document.
+BOOST_AUTO_TEST_CASE(facet_counts_survive_a_restart_and_follow_changes) {
+    fixture f;
+    auto ids = f.add({{.kind = "proposal", .body = "lekplats", .area = "Norr"},
+                      {.body = "lekplats", .area = "Norr"},
+                      {.body = "lekplats", .area = "Söder"}});
+    auto counts = [&](const std::string& facet) {
+        std::map<std::string, std::uint64_t> m;
+        auto res = f.find("lekplats");
+        for (const auto& v : res.facets[facet]) m[v.value] = v.count;
+        return m;
+    };
+    using counted = std::map<std::string, std::uint64_t>;
+    BOOST_TEST((counts("area") == counted{{"norr", 2}, {"söder", 1}}));
+
+    f.idx->stop();
+    f.idx.reset();
+    f.idx = f.open_index();
+    BOOST_TEST((counts("area") == counted{{"norr", 2}, {"söder", 1}}));
+    BOOST_TEST((counts("kind") == counted{{"feedback", 2}, {"proposal", 1}}));
+
+    // Two tags on one item, one on another, and an item moved to another area.
+    f.db->write_and_wait([&](schema::connection& c) {
+        c.exec("INSERT INTO tags (id, name, created_by, created_at) VALUES (1, 'Barn', 'anna', 'now'), "
+               "(2, 'Park', 'anna', 'now')");
+        c.prepare("INSERT INTO submission_tags (submission_id, tag_id, added_by, added_at) VALUES (?, 1, 'anna', 'now'), "
+                  "(?, 2, 'anna', 'now'), (?, 2, 'anna', 'now')")
+            .bind(1, ids[0])
+            .bind(2, ids[0])
+            .bind(3, ids[1])
+            .run();
+        c.prepare("UPDATE submissions SET area = 'Söder' WHERE id = ?").bind(1, ids[1]).run();
+        for (auto id : ids) c.prepare("INSERT INTO index_outbox (submission_id, enqueued_at) VALUES (?, 'now')").bind(1, id).run();
+    });
+    BOOST_TEST((counts("tag") == counted{{"barn", 1}, {"park", 2}}));
+    BOOST_TEST((counts("area") == counted{{"norr", 1}, {"söder", 2}}));
+
+    f.idx->stop();
+    f.idx.reset();
+    f.idx = f.open_index();
+    BOOST_TEST((counts("tag") == counted{{"barn", 1}, {"park", 2}}));
+}
