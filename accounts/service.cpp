@@ -146,7 +146,7 @@ std::optional<authenticated> service::authenticate_session(std::string_view sess
         bool disabled;
     };
     auto found = db_.read([&](schema::connection& c) -> std::optional<row> {
-        auto st = c.prepare(
+        auto st = c.cached(
             "SELECT s.id, s.last_seen_at, s.expires_at, u.id, u.username, u.role, s.csrf_token, s.secret_hash, "
             "u.disabled_at IS NOT NULL FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.secret_hash = ?");
         st.bind(1, hash);
@@ -182,7 +182,7 @@ std::optional<authenticated> service::authenticate_token(std::string_view bearer
         bool live;
     };
     auto found = db_.read([&](schema::connection& c) -> std::optional<row> {
-        auto st = c.prepare(
+        auto st = c.cached(
             "SELECT t.id, u.id, u.username, u.role, t.secret_hash, t.revoked_at IS NULL AND u.disabled_at IS NULL "
             "FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.secret_hash = ?");
         st.bind(1, hash);
