@@ -15,13 +15,20 @@ namespace {
 // of a million would cost far more than the search itself (docs/BENCHMARKS.md, Search).
 constexpr Xapian::doccount facet_sample = 2000;
 
-// Collects the documents Xapian considers; their facets are counted from the facet_table after.
-class match_collector : public Xapian::MatchSpy {
-public:
-    void operator()(const Xapian::Document& doc, double) override { documents.push_back(doc.get_docid()); }
-    std::string name() const override { return "inspel.matches"; }
+// The documents facets are counted over: the first facet_sample matches in index order. With no
+// weights to compute and no order to keep, Xapian stops as soon as it has them. Fewer than
+// facet_sample means these are all the matches.
+std::vector<Xapian::docid> facet_documents(Xapian::Database& db, const Xapian::Query& query) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    Xapian::MSet sample = enquire.get_mset(0, facet_sample);
     std::vector<Xapian::docid> documents;
-};
+    documents.reserve(sample.size());
+    for (auto it = sample.begin(); it != sample.end(); ++it) documents.push_back(*it);
+    return documents;
+}
 
 // The query words to leave out (terms.hpp), except inside phrases.
 class stop_words : public Xapian::Stopper {
@@ -147,6 +154,12 @@ void build_query(Xapian::Database& db, const query_request& request, parsed_quer
     out.has_text = has_text;
 }
 
+bool has_unknown_term(const Xapian::Database& db, const Xapian::Query& query) {
+    for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t)
+        if (!db.term_exists(*t)) return true;
+    return false;
+}
+
 }  // namespace
 
 query_result run_query(Xapian::Database& db, const facet_table& facets, const query_request& request,
@@ -177,14 +190,22 @@ query_result run_query(Xapian::Database& db, const facet_table& facets, const qu
             enquire.set_sort_by_value_then_relevance(slot::received_at, false);
             break;
     }
-    match_collector considered;
-    if (request.want_facets) enquire.add_matchspy(&considered);
     Xapian::doccount first = (request.page - 1) * request.page_size;
-    Xapian::MSet mset = enquire.get_mset(first, request.page_size, request.want_facets ? facet_sample : 0);
+    Xapian::MSet mset = enquire.get_mset(first, request.page_size);
 
     query_result result;
     result.total = mset.get_matches_estimated();
     result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+    std::vector<Xapian::docid> facet_docs;
+    if (request.want_facets) {
+        facet_docs = facet_documents(db, query);
+        if (facet_docs.size() < facet_sample) {
+            result.total = static_cast<Xapian::doccount>(facet_docs.size());
+            result.total_exact = true;
+        } else {
+            result.total = std::max<std::uint64_t>(result.total, facet_docs.size());
+        }
+    }
     std::vector<std::int64_t> ids;
     for (auto it = mset.begin(); it != mset.end(); ++it) ids.push_back(std::stoll(it.get_document().get_data()));
     auto rows = load_rows(ids);
@@ -213,12 +234,12 @@ query_result run_query(Xapian::Database& db, const facet_table& facets, const qu
 
     if (request.want_facets) {
         double scale = 1.0;
-        Xapian::doccount seen = static_cast<Xapian::doccount>(considered.documents.size());
+        auto seen = facet_docs.size();
         if (seen < result.total) {
             result.facets_exact = false;
             scale = seen ? static_cast<double>(result.total) / seen : 0.0;
         }
-        facet_counts counts = facets.count(considered.documents);
+        facet_counts counts = facets.count(facet_docs);
         for (std::size_t i = 0; i < facet_field_count; ++i) {
             std::string_view name = facet_fields[i].name;
             auto& out = result.facets[std::string(name)];
@@ -231,9 +252,10 @@ query_result run_query(Xapian::Database& db, const facet_table& facets, const qu
         }
     }
 
-    // Looking up corrections costs a tenth of a typical search, so it is done only when few
-    // results come back, by parsing the text again.
-    if (has_text && result.total < 5) {
+    // Looking up corrections costs more than a typical search, so it is done only when few results
+    // come back and some word of the query is in no document at all (real words that seldom meet
+    // need no correction), by parsing the text again.
+    if (has_text && result.total < 5 && has_unknown_term(db, query)) {
         qp.parse_query(text, parse_flags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
         std::string corrected = qp.get_corrected_query_string();
         if (!corrected.empty() && corrected != text) result.suggestion = corrected;

@@ -212,6 +212,11 @@ BOOST_AUTO_TEST_CASE(spelling_suggestion_when_little_is_found) {
     BOOST_TEST(res.total == 0u);
     BOOST_REQUIRE(res.suggestion.has_value());
     BOOST_TEST(*res.suggestion == "biblioteket");
+    // Words that are all in the index but never meet are not "corrected".
+    f.add({{.title = "Simhallen", .body = "Simhallen stänger tidigt."}});
+    auto rare = f.find("biblioteket simhallen");
+    BOOST_TEST(rare.total == 0u);
+    BOOST_TEST(!rare.suggestion.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(a_restart_mid_indexing_loses_nothing_and_doubles_nothing) {
