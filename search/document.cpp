@@ -2,6 +2,10 @@
 
 #include "search/terms.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
 
 namespace inspel::search {
 namespace {
@@ -65,19 +69,44 @@ void for_each_item(schema::connection& c, const std::function<void(const indexed
     while (st.step()) visit(row_to_item(st));
 }
 
+namespace {
+
+// Adds the Z-prefixed stems of the words already in `doc`, each with its BM25 term frequency
+// already normalised by the document's length (see terms.hpp, "Ranking").
+void add_stems(Xapian::Document& doc, Xapian::Stem& stem) {
+    std::map<std::string, Xapian::termcount> stems;
+    Xapian::termcount length = 0;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        const std::string& term = *t;
+        // Only word terms exist yet: lower-case words, and title words under the upper-case S.
+        bool title = term.compare(0, std::strlen(prefix::title), prefix::title) == 0;
+        std::string word = title ? term.substr(std::strlen(prefix::title)) : term;
+        stems[(title ? std::string("Z") + prefix::title : std::string("Z")) + stem(word)] += t.get_wdf();
+        if (!title) length += t.get_wdf();
+    }
+    double norm = (1 - bm25::b) + bm25::b * std::max(static_cast<double>(length) / bm25::reference_length, 0.5);
+    for (const auto& [term, tf] : stems) {
+        auto wdf = static_cast<Xapian::termcount>(std::lround(bm25::wdf_scale * tf / norm));
+        doc.add_term(term, std::max<Xapian::termcount>(wdf, 1));
+    }
+}
+
+}  // namespace
+
 Xapian::Document build_document(const indexed_item& item, Xapian::TermGenerator& tg) {
     Xapian::Document doc;
     tg.set_document(doc);
-    tg.set_stemmer(stemmer_for(item.language));
-    // Lower-cased first: STEM_SOME would leave every capitalised word (each sentence's first)
-    // unstemmed, so "Skolan ..." could never be found by "skolor".
-    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    Xapian::Stem stem = stemmer_for(item.language);
+    // The words with positions; their stems follow in add_stems.
+    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
+    // Lower-cased first, like queries: the same word is the same term wherever it stood.
     std::string title = lower(fold_accents(item.title));
     tg.index_text(title, 1, prefix::title);
     // Title words count in plain searches too, and more than body words.
     tg.index_text(title, 2);
     tg.increase_termpos();
     tg.index_text(lower(fold_accents(item.text)));
+    add_stems(doc, stem);
 
     doc.add_boolean_term(id_term(item.id));
     add_boolean(doc, prefix::kind, item.kind);

@@ -176,9 +176,9 @@ query_result run_query(Xapian::Database& db, const facet_table& facets, const qu
 
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
-    // BM25 with the usual k1 = 1.2 and b = 0.75 (Xapian's default b is 0.5): on SweFAQ it ranks the
-    // right answer higher (bench/search_quality, docs/BENCHMARKS.md).
-    enquire.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
+    // BM25 without Xapian's document-length lookups: the stems' frequencies were normalised when
+    // indexed (terms.hpp, "Ranking"). k1 is scaled like those frequencies.
+    enquire.set_weighting_scheme(Xapian::BM25Weight(bm25::k1 * bm25::wdf_scale, 0, 1, 0, 0.5));
     switch (request.sort) {
         case sort_order::relevance:
             enquire.set_sort_by_relevance_then_value(slot::received_at, true);

@@ -5,9 +5,9 @@
 // indexer replay its outbox after a crash without doubling anything.
 //
 // Free-text terms (from the REDACTED title and body only; personal data is never indexed):
-//   (none)   body and title words, lower-cased, with positions (for phrases), plus Z-prefixed
-//            stems without positions (TermGenerator STEM_SOME on lower-cased text; queries are
-//            lower-cased too, so every word outside a phrase matches by its stem)
+//   (none)   body and title words, lower-cased, with positions (for phrases and wildcards), plus
+//            Z-prefixed stems without positions (queries are lower-cased too and parsed with
+//            STEM_SOME, so every word outside a phrase matches by its stem)
 //   S        title words ("title:" in queries), plus ZS stems
 // Boolean filter terms (exact, lower case, never stemmed):
 //   K        kind              (proposal, feedback, panel_response, public_question)   "kind:"
@@ -23,6 +23,15 @@
 //   1 facets: kind, dialogue slug, status, tags (each followed by '\n'), routing outcome, area
 //     (lower case), month (YYYY-MM), in that order, each field ended by '\x1f'. One value, because
 //     counting facets reads it for thousands of documents per query and each slot is a lookup.
+// Ranking: BM25 (k1 1.2, b 0.75), with the document-length part computed when the document is
+// indexed. A stem's wdf is its BM25-normalised frequency, tf / (1 - b + b * length / 100), times
+// 16 and rounded (length: the document's words, title words twice, as ranked; 100 words is a
+// typical submission). Searches then weigh with BM25 at b = 0, which never asks Xapian for a
+// document's length: on a large index, those lookups scan the whole document-length list for
+// every word searched, and were most of a common word's search time (docs/BENCHMARKS.md).
+// Unlike a length averaged over the index, the constant 100 makes a document's weights depend on
+// nothing but itself, so `reindex` and incremental indexing give the same ranking. Words matched
+// without their stems (phrases, wildcards) count their plain frequency.
 // Metadata "inspel.format" is the version of this scheme; an index of another version is
 // re-indexed from the database by the running server (index.cpp).
 // Document data: the submission id only. A result page reads its twenty rows from SQLite by
@@ -54,6 +63,13 @@ inline constexpr const char* language = "L";
 inline constexpr const char* id = "Q";
 }  // namespace prefix
 
+namespace bm25 {
+inline constexpr double k1 = 1.2;
+inline constexpr double b = 0.75;
+inline constexpr double reference_length = 100;  // words
+inline constexpr double wdf_scale = 16;         // the resolution of a stored normalised frequency
+}  // namespace bm25
+
 namespace slot {
 inline constexpr Xapian::valueno received_at = 0;
 inline constexpr Xapian::valueno facets = 1;
@@ -79,7 +95,7 @@ bool is_stop_word(std::string_view word);
 bool has_stemmer(std::string_view language);
 
 // The version of the scheme above; bump it whenever documents are built differently.
-inline constexpr std::string_view format = "3";
+inline constexpr std::string_view format = "4";
 inline constexpr const char* format_key = "inspel.format";
 
 // The unique id term of a submission.
