@@ -398,3 +398,18 @@ BOOST_AUTO_TEST_CASE(facet_counts_survive_a_restart_and_follow_changes) {
     f.idx = f.open_index();
     BOOST_TEST((counts("tag") == counted{{"barn", 1}, {"park", 2}}));
 }
+
+// BM25's length normalisation is computed when a document is indexed (terms.hpp, "Ranking"): of
+// two items that use a word equally often, the shorter ranks first, as with BM25 at search time.
+BOOST_AUTO_TEST_CASE(shorter_items_rank_first_for_the_same_word_count) {
+    fixture f;
+    std::string filler;
+    for (int i = 0; i < 150; ++i) filler += " ord" + std::to_string(i);
+    auto ids = f.add({{.body = "Parkeringen vid torget är full." , .received_at = "2026-01-01T10:00:00.000Z"},
+                      {.body = "Parkeringen vid torget är full." + filler, .received_at = "2026-02-01T10:00:00.000Z"}});
+    auto res = f.find("parkering");
+    BOOST_REQUIRE(res.items.size() == 2u);
+    // Equal weights would put the newer (longer) item first.
+    BOOST_TEST(res.items[0].id == ids[0]);
+    BOOST_TEST(res.items[0].score > res.items[1].score);
+}
