@@ -322,7 +322,7 @@ private:
                     out_.add_document(build_document(item, tg_));
                     // Xapian buffers 10,000 documents by default; its in-memory posting maps then
                     // outgrow the caches. Flushing every 2,000 indexed 50k items 23% faster in a
-                    // quarter of the memory (docs/BENCHMARKS.md, "Parallel reindex").
+                    // quarter of the memory (docs/BENCHMARKS.md, Search, 2026-12-07).
                     if (++buffered_ == flush_every) {
                         out_.commit();
                         buffered_ = 0;
