@@ -413,3 +413,36 @@ BOOST_AUTO_TEST_CASE(shorter_items_rank_first_for_the_same_word_count) {
     BOOST_TEST(res.items[0].id == ids[0]);
     BOOST_TEST(res.items[0].score > res.items[1].score);
 }
+
+// A match set larger than the facet sample is sampled in every stretch of the index, which is in
+// order of arrival: last month's items are counted, not only the oldest ones.
+BOOST_AUTO_TEST_CASE(estimated_facets_represent_old_and_new_items_alike) {
+    fixture f;
+    std::vector<item> items;
+    for (int i = 0; i < 4800; ++i)
+        items.push_back({.kind = i % 4 ? "feedback" : "proposal",
+                         .body = "Trafiken på Storgatan " + std::to_string(i),
+                         .received_at = i < 2400 ? "2024-01-10T08:00:00.000Z" : "2026-06-10T08:00:00.000Z"});
+    // Items with one of the two words only, so that Xapian can only estimate how many have both.
+    for (int i = 0; i < 400; ++i)
+        items.push_back({.body = i % 2 ? "Trafiken i centrum" : "Storgatan i centrum", .received_at = "2026-07-10T08:00:00.000Z"});
+    f.add(items);
+    auto res = f.find("trafiken");
+    BOOST_TEST(!res.facets_exact);
+    BOOST_TEST(res.total == 5000u);  // one word: Xapian knows how many
+    BOOST_TEST(res.total_exact);
+    // Two words: Xapian estimates, and so does the sample.
+    auto pair = f.find("trafiken storgatan");
+    BOOST_TEST(!pair.total_exact);
+    BOOST_TEST(pair.total >= 4300u);
+    BOOST_TEST(pair.total <= 5300u);
+    std::map<std::string, std::uint64_t> months, kinds;
+    for (const auto& v : res.facets["month"]) months[v.value] = v.count;
+    for (const auto& v : res.facets["kind"]) kinds[v.value] = v.count;
+    BOOST_TEST(months["2024-01"] >= 2000u);
+    BOOST_TEST(months["2024-01"] <= 2800u);
+    BOOST_TEST(months["2026-06"] >= 2000u);
+    BOOST_TEST(months["2026-06"] <= 2800u);
+    BOOST_TEST(kinds["proposal"] >= 1000u);
+    BOOST_TEST(kinds["proposal"] <= 1400u);
+}
