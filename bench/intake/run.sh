@@ -10,8 +10,11 @@
 # if anything but 201/200 came back, or if a server died; the targets are reported, not enforced,
 # since a shared machine decides them as much as the code does.
 #
-# Usage: bench/intake/run.sh [--binary PATH] [--duration SECONDS] [--connections N] [--keep]
+# Usage: bench/intake/run.sh [--binary PATH] [--duration SECONDS] [--connections N] [--dialogue FILE] [--keep]
 #   --binary       the inspel executable (default: build/inspel of this tree; this script builds nothing)
+#   --dialogue     a dialogue to import first (e.g. deploy/demo/cykelplan.json, open today): every other
+#                  submission is then sent through it, and routing runs for every one, as in a
+#                  municipality with a dialogue open (without it, no dialogue exists and routing is idle)
 #   --duration     seconds of load per figure (default 15)
 #   --connections  keep-alive connections (default 64)
 #   --keep         keep the work directory (server logs, databases) and print where it is
@@ -23,13 +26,15 @@ binary=$root/build/inspel
 duration=15
 connections=64
 keep=0
+dialogue=""
 while (($#)); do
   case $1 in
     --binary) binary=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
+    --dialogue) dialogue=$(realpath "$2"); shift 2 ;;
     --keep) keep=1; shift ;;
-    *) echo "usage: $0 [--binary PATH] [--duration SECONDS] [--connections N] [--keep]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--binary PATH] [--duration SECONDS] [--connections N] [--dialogue FILE] [--keep]" >&2; exit 2 ;;
   esac
 done
 
@@ -89,12 +94,28 @@ source=$root/../shared/data
 [[ -d $source ]] || source=$root/../shared/seeds
 source=$(realpath "$source")
 python3 "$here/make_bodies.py" "$source" 2000 >"$work/bodies.jsonl" || fail "could not make request bodies from $source"
+if [[ -n $dialogue ]]; then
+  python3 -c '
+import json, sys
+slug = json.load(open(sys.argv[1], encoding="utf-8"))["slug"]
+for i, line in enumerate(sys.stdin):
+    body = json.loads(line)
+    if i % 2 == 0:
+        body["dialogue"] = slug
+    print(json.dumps(body, ensure_ascii=False))' "$dialogue" <"$work/bodies.jsonl" >"$work/bodies-dialogue.jsonl" ||
+    fail "could not read the dialogue's slug from $dialogue"
+  mv "$work/bodies-dialogue.jsonl" "$work/bodies.jsonl"
+fi
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- 1 and 2: Inspel, healthz then intake, one server on a fresh data directory ------------------
 port=$(free_port)
 mkdir -p "$work/inspel"
+if [[ -n $dialogue ]]; then
+  "$binary" dialogue import "$dialogue" --data "$work/inspel/data" >"$work/dialogue-import.log" 2>&1 ||
+    fail "could not import $dialogue: $(tail -3 "$work/dialogue-import.log")"
+fi
 # One I/O thread: the server has one core. Rate limit off: all load comes from one address.
 (cd "$work/inspel" && exec env INSPEL_RATE_LIMIT=0 INSPEL_THREADS=1 INSPEL_DATA="$work/inspel/data" \
   INSPEL_LISTEN="127.0.0.1:$port" taskset -c 0 "$binary" serve 2>"$work/inspel.log") &
@@ -108,6 +129,8 @@ jobs=$(awk '$1 == "inspel_db_jobs_committed_total" {print int($2)}' <<<"$metrics
 backlog=$(awk '$1 == "inspel_index_outbox_backlog" {print int($2)}' <<<"$metrics")
 stop_server
 inspel_rows=$(sqlite3 "$work/inspel/data/inspel.db" 'SELECT count(*) FROM submissions')
+routes=$(sqlite3 "$work/inspel/data/inspel.db" "SELECT group_concat(outcome || ' ' || n, ', ') FROM
+  (SELECT coalesce(routing_outcome, 'none') AS outcome, count(*) AS n FROM submissions GROUP BY 1)")
 
 # --- 3: the peer, pinned the same way --------------------------------------------------------------
 port=$(free_port)
@@ -125,6 +148,7 @@ ms() { awk -v us="$(field "$1" "$2")" 'BEGIN {printf "%.2f", us / 1000}'; }
 ceiling_rate=$(rate ceiling) intake_rate=$(rate intake) peer_rate=$(rate peer)
 echo
 echo "Intake benchmark: wrk -t1 -c$connections -d${duration}s on core 1, server on core 0, texts from $source"
+[[ -z $dialogue ]] || echo "dialogue open: $dialogue (every other submission sent through it)"
 echo "load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) cores; other work shares core 0)"
 printf '%-34s %12s %10s %10s %10s\n' "" "accepted/s" "p50 ms" "p99 ms" "refused"
 for n in ceiling intake peer; do
@@ -147,6 +171,7 @@ printf 'intake p99        %6s ms  target < 5 ms    %s\n' "$p99" "$(verdict "$p99
 printf 'group commit: %s writes in %s commits (%s per commit)\n' "$jobs" "$commits" \
   "$(awk -v j="$jobs" -v c="$commits" 'BEGIN {printf "%.1f", c ? j / c : 0}')"
 printf 'search index: %s submissions still to index when the load stopped\n' "$backlog"
+printf 'routing outcomes: %s\n' "$routes"
 
 # --- what must hold whatever the figures -------------------------------------------------------
 status=0
