@@ -88,7 +88,7 @@ sampled_facets sample_facets(Xapian::Database& db, const facet_table& facets, co
         auto documents = first_matches(db, stretch, facet_sample / facet_strata);
         double matches = static_cast<double>(documents.size());
         if (documents.size() == facet_sample / facet_strata) {
-            // Stopped early: as many again in the rest of the stretch, at the density seen so far.
+            // Stopped early: the rest of the stretch is taken to be as dense as the part seen.
             out.exact = false;
             matches *= static_cast<double>(to - from + 1) / static_cast<double>(documents.back() - from + 1);
         }
