@@ -268,16 +268,21 @@ query_result run_query(Xapian::Database& db, const facet_table& facets, const qu
         sampled_facets sampled = sample_facets(db, facets, query, mset.get_matches_upper_bound());
         // The sample's total is exact when it saw every match. Otherwise it is still usually a
         // closer estimate than Xapian's, which for AND queries multiplies term frequencies.
+        // Where Xapian knows the total and the sample only estimates it, the counts are scaled to
+        // Xapian's: a value every match has then counts exactly the total.
+        double scale = 1.0;
         if (sampled.exact || !result.total_exact) {
             result.total = static_cast<std::uint64_t>(std::llround(sampled.total));
             result.total_exact = sampled.exact;
+        } else if (sampled.total > 0) {
+            scale = static_cast<double>(result.total) / sampled.total;
         }
         result.facets_exact = sampled.exact;
         for (std::size_t i = 0; i < facet_field_count; ++i) {
             std::string_view name = facet_fields[i].name;
             auto& out = result.facets[std::string(name)];
             for (const auto& [value, n] : sampled.counts[i])
-                if (auto count = static_cast<std::uint64_t>(std::llround(n)); count > 0) out.push_back({value, count});
+                if (auto count = static_cast<std::uint64_t>(std::llround(n * scale)); count > 0) out.push_back({value, count});
             std::stable_sort(out.begin(), out.end(), [&](const facet_value& a, const facet_value& b) {
                 // Months read best in calendar order, everything else by count.
                 return name == "month" ? a.value > b.value : a.count > b.count;
