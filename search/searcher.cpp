@@ -42,8 +42,8 @@ private:
     Xapian::doccount size_ = 0;
 };
 
-// Up to `limit` matches of `query`, in index order. With no weights to compute and no order to
-// keep, Xapian stops as soon as it has them.
+// Up to `limit` matches of `query`, in index order: the cheapest way through a large match set.
+// With no weights to compute and no order to keep, Xapian stops as soon as it has them.
 std::vector<Xapian::docid> first_matches(Xapian::Database& db, const Xapian::Query& query, Xapian::doccount limit) {
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
@@ -266,10 +266,9 @@ query_result run_query(Xapian::Database& db, const facet_table& facets, const qu
     result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
     if (request.want_facets) {
         sampled_facets sampled = sample_facets(db, facets, query, mset.get_matches_upper_bound());
-        // The sample's total is exact when it saw every match. Otherwise it is still usually a
-        // closer estimate than Xapian's, which for AND queries multiplies term frequencies.
-        // Where Xapian knows the total and the sample only estimates it, the counts are scaled to
-        // Xapian's: a value every match has then counts exactly the total.
+        // The sample's total is exact when it saw every match, and otherwise still usually closer
+        // than Xapian's estimate (which for AND multiplies term frequencies). Where Xapian knows
+        // the total, the sampled counts are scaled to it: a value every match has counts exactly it.
         double scale = 1.0;
         if (sampled.exact || !result.total_exact) {
             result.total = static_cast<std::uint64_t>(std::llround(sampled.total));
@@ -329,17 +328,12 @@ query_result run_query(Xapian::Database& db, const facet_table& facets, const qu
 std::vector<std::int64_t> match_ids(Xapian::Database& db, const query_request& request, std::size_t limit) {
     parsed_query parsed;
     build_query(db, request, parsed);
-    Xapian::Enquire enquire(db);
-    enquire.set_query(parsed.query);
-    // Document order needs no weights and no sort: the cheapest way through a large match set.
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit + 1));
-    if (mset.size() > limit)
+    auto documents = first_matches(db, parsed.query, static_cast<Xapian::doccount>(limit + 1));
+    if (documents.size() > limit)
         throw query_error("query", "the search matches more than " + std::to_string(limit) + " items; narrow it");
     std::vector<std::int64_t> ids;
-    ids.reserve(mset.size());
-    for (auto it = mset.begin(); it != mset.end(); ++it) ids.push_back(std::stoll(it.get_document().get_data()));
+    ids.reserve(documents.size());
+    for (auto d : documents) ids.push_back(std::stoll(db.get_document(d).get_data()));
     return ids;
 }
 
