@@ -405,7 +405,7 @@ BOOST_AUTO_TEST_CASE(shorter_items_rank_first_for_the_same_word_count) {
     fixture f;
     std::string filler;
     for (int i = 0; i < 150; ++i) filler += " ord" + std::to_string(i);
-    auto ids = f.add({{.body = "Parkeringen vid torget är full." , .received_at = "2026-01-01T10:00:00.000Z"},
+    auto ids = f.add({{.body = "Parkeringen vid torget är full.", .received_at = "2026-01-01T10:00:00.000Z"},
                       {.body = "Parkeringen vid torget är full." + filler, .received_at = "2026-02-01T10:00:00.000Z"}});
     auto res = f.find("parkering");
     BOOST_REQUIRE(res.items.size() == 2u);
