@@ -3,15 +3,19 @@
 # same wrk settings each time (load pinned to core 1, the server under test pinned to core 0):
 #   1. ceiling: Inspel answering GET /healthz;
 #   2. intake:  Inspel accepting POST /api/v1/submissions of real Swedish texts (201 = committed);
-#   3. peer:    the fastify + better-sqlite3 intake of bench/peers/fastify-intake, same bodies.
+#   3. peer:    the fastify + better-sqlite3 intake of bench/peers/fastify-intake, same bodies;
+#   4. floor:   bench/intake/floor.cpp on the same core: what a submission costs without HTTP (the
+#               checks, the writer's work, and the bare durable SQLite insert), against the time per
+#               submission the 40 % target leaves.
 # It prints accepted requests/s (only 201s count for the POSTs), p50/p99 latency, and the ratios
 # against the targets (intake >= 40% of the ceiling, >= 10x the peer, p99 < 5 ms). Whatever the
 # figures, it checks that every 201 left a row in the database, and fails (exit 1) if one did not,
 # if anything but 201/200 came back, or if a server died; the targets are reported, not enforced,
 # since a shared machine decides them as much as the code does.
 #
-# Usage: bench/intake/run.sh [--binary PATH] [--duration SECONDS] [--connections N] [--dialogue FILE] [--keep]
+# Usage: bench/intake/run.sh [--binary PATH] [--floor PATH] [--duration SECONDS] [--connections N] [--dialogue FILE] [--keep]
 #   --binary       the inspel executable (default: build/inspel of this tree; this script builds nothing)
+#   --floor        the intake_floor executable (default: build/bench/intake_floor next to it)
 #   --dialogue     a dialogue to import first (e.g. deploy/demo/cykelplan.json, open today): every other
 #                  submission is then sent through it, and routing runs for every one, as in a
 #                  municipality with a dialogue open (without it, no dialogue exists and routing is idle)
@@ -23,6 +27,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 binary=$root/build/inspel
+floor=""
 duration=15
 connections=64
 keep=0
@@ -30,11 +35,12 @@ dialogue=""
 while (($#)); do
   case $1 in
     --binary) binary=$2; shift 2 ;;
+    --floor) floor=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --dialogue) dialogue=$(realpath "$2"); shift 2 ;;
     --keep) keep=1; shift ;;
-    *) echo "usage: $0 [--binary PATH] [--duration SECONDS] [--connections N] [--dialogue FILE] [--keep]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--binary PATH] [--floor PATH] [--duration SECONDS] [--connections N] [--dialogue FILE] [--keep]" >&2; exit 2 ;;
   esac
 done
 
@@ -42,6 +48,9 @@ peer_dir=$root/bench/peers/fastify-intake
 fail() { echo "bench/intake: $*" >&2; exit 1; }
 binary=$(realpath -m "$binary")
 [[ -x $binary ]] || fail "no inspel executable at $binary (build it first, or pass --binary)"
+[[ -n $floor ]] || floor=$(dirname "$binary")/bench/intake_floor
+floor=$(realpath -m "$floor")
+[[ -x $floor ]] || fail "no intake_floor executable at $floor (build it first, or pass --floor)"
 command -v wrk >/dev/null || fail "wrk is missing: run deploy/install-deps.sh test (or apt-get install wrk)"
 for tool in taskset curl sqlite3 python3 node; do
   command -v $tool >/dev/null || fail "$tool is missing: run deploy/install-deps.sh test"
@@ -94,6 +103,7 @@ source=$root/../shared/data
 [[ -d $source ]] || source=$root/../shared/seeds
 source=$(realpath "$source")
 python3 "$here/make_bodies.py" "$source" 2000 >"$work/bodies.jsonl" || fail "could not make request bodies from $source"
+cp "$work/bodies.jsonl" "$work/bodies-floor.jsonl"  # the floor has no dialogue
 if [[ -n $dialogue ]]; then
   python3 -c '
 import json, sys
@@ -146,6 +156,11 @@ peer_rows=$(sqlite3 "$work/peer/peer.db" 'SELECT count(*) FROM submissions')
 rate() { awk -v n="$(field "$1" accepted)" -v us="$(field "$1" duration_us)" 'BEGIN {printf "%.0f", n / (us / 1e6)}'; }
 ms() { awk -v us="$(field "$1" "$2")" 'BEGIN {printf "%.2f", us / 1000}'; }
 ceiling_rate=$(rate ceiling) intake_rate=$(rate intake) peer_rate=$(rate peer)
+
+# --- 4: the floor, on the server's core ------------------------------------------------------------
+floor_items=$((duration >= 10 ? 30000 : 3000))
+taskset -c 0 "$floor" --bodies "$work/bodies-floor.jsonl" --items $floor_items --ceiling "$ceiling_rate" --peer "$peer_rate" >"$work/floor.out" 2>&1 ||
+  fail "intake_floor failed: $(tail -3 "$work/floor.out")"
 echo
 echo "Intake benchmark: wrk -t1 -c$connections -d${duration}s on core 1, server on core 0, texts from $source"
 [[ -z $dialogue ]] || echo "dialogue open: $dialogue (every other submission sent through it)"
@@ -172,6 +187,9 @@ printf 'group commit: %s writes in %s commits (%s per commit)\n' "$jobs" "$commi
   "$(awk -v j="$jobs" -v c="$commits" 'BEGIN {printf "%.1f", c ? j / c : 0}')"
 printf 'search index: %s submissions still to index when the load stopped\n' "$backlog"
 printf 'routing outcomes: %s\n' "$routes"
+echo
+echo "The floor (build/bench/intake_floor, no HTTP, core 0):"
+cat "$work/floor.out"
 
 # --- what must hold whatever the figures -------------------------------------------------------
 status=0
