@@ -51,12 +51,20 @@ double resemblance(const std::vector<std::uint64_t>& a, const std::vector<std::u
     return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
 }
 
-void recent_shingles::forget_newest(items& g) {
-    auto& [id, shingles] = g.order.back();
-    for (auto h : shingles) {
-        auto& ids = g.holders[h];
+std::size_t recent_shingles::prefix(std::size_t set_size) const {
+    if (set_size == 0) return 0;
+    auto shared = static_cast<std::size_t>(std::ceil(threshold_ * static_cast<double>(set_size) - 1e-9));
+    return set_size - std::clamp<std::size_t>(shared, 1, set_size) + 1;
+}
+
+void recent_shingles::forget_newest(items& g) const {
+    const auto& [id, shingles] = g.order.back();
+    for (std::size_t i = 0; i < prefix(shingles.size()); ++i) {
+        auto held = g.holders.find(shingles[i]);
+        if (held == g.holders.end()) continue;
+        auto& ids = held->second;
         ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
-        if (ids.empty()) g.holders.erase(h);
+        if (ids.empty()) g.holders.erase(held);
     }
     g.order.pop_back();
 }
@@ -64,52 +72,43 @@ void recent_shingles::forget_newest(items& g) {
 void recent_shingles::add(const group& key, std::int64_t id, std::vector<std::uint64_t> shingles) {
     items& g = groups_[key];
     while (!g.order.empty() && g.order.back().first >= id) forget_newest(g);
-    for (auto h : shingles) g.holders[h].push_back(id);
+    for (std::size_t i = 0; i < prefix(shingles.size()); ++i) g.holders[shingles[i]].push_back(id);
     g.order.emplace_back(id, std::move(shingles));
     if (g.order.size() <= window_) return;
     // The oldest goes; its id is the first of every list it is in.
     const auto& [old, old_shingles] = g.order.front();
-    for (auto h : old_shingles) {
-        auto& ids = g.holders[h];
+    for (std::size_t i = 0; i < prefix(old_shingles.size()); ++i) {
+        auto held = g.holders.find(old_shingles[i]);
+        if (held == g.holders.end()) continue;
+        auto& ids = held->second;
         if (!ids.empty() && ids.front() == old) ids.erase(ids.begin());
-        if (ids.empty()) g.holders.erase(h);
+        if (ids.empty()) g.holders.erase(held);
     }
     g.order.pop_front();
 }
 
-std::vector<std::int64_t> recent_shingles::resembling(const group& key, const std::vector<std::uint64_t>& mine,
-                                                      double threshold) const {
+std::vector<std::int64_t> recent_shingles::resembling(const group& key, const std::vector<std::uint64_t>& mine) const {
     std::vector<std::int64_t> out;
     auto found = groups_.find(key);
-    if (found == groups_.end() || mine.empty()) return out;
+    if (found == groups_.end()) return out;
     const items& g = found->second;
 
-    // Prefix filtering: an item that reaches the threshold shares at least `need` of my shingles,
-    // so it holds one of any |mine| - need + 1 of them. Taking the rarest, the common phrases
-    // ("det är en") that half the window holds never make anyone a candidate.
-    auto need = static_cast<std::size_t>(std::ceil(threshold * static_cast<double>(mine.size()) - 1e-9));
-    need = std::clamp<std::size_t>(need, 1, mine.size());
-    std::vector<const std::vector<std::int64_t>*> lists;
-    std::size_t absent = 0;
-    for (auto h : mine) {
-        if (auto f = g.holders.find(h); f != g.holders.end()) lists.push_back(&f->second);
-        else ++absent;
-    }
-    std::size_t prefix = mine.size() - need + 1;
-    if (absent >= prefix) return out;  // my rarest shingles are held by no one
-    prefix -= absent;
-    std::partial_sort(lists.begin(), lists.begin() + static_cast<std::ptrdiff_t>(std::min(prefix, lists.size())),
-                      lists.end(), [](const auto* a, const auto* b) { return a->size() < b->size(); });
     std::vector<std::int64_t> candidates;
-    for (std::size_t i = 0; i < prefix && i < lists.size(); ++i)
-        candidates.insert(candidates.end(), lists[i]->begin(), lists[i]->end());
+    for (std::size_t i = 0; i < prefix(mine.size()); ++i)
+        if (auto held = g.holders.find(mine[i]); held != g.holders.end())
+            candidates.insert(candidates.end(), held->second.begin(), held->second.end());
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
 
-    // The window is in id order, so each candidate's shingles are found by binary search.
+    // The window is in id order, so each candidate's shingles are found by binary search. Sets that
+    // differ too much in size cannot reach the threshold (resemblance <= smaller / larger).
+    auto mine_size = static_cast<double>(mine.size());
     for (auto id : candidates) {
         auto at = std::lower_bound(g.order.begin(), g.order.end(), id, [](const auto& e, std::int64_t v) { return e.first < v; });
-        if (at != g.order.end() && at->first == id && resemblance(mine, at->second) >= threshold) out.push_back(id);
+        if (at == g.order.end() || at->first != id) continue;
+        auto theirs = static_cast<double>(at->second.size());
+        if (std::min(theirs, mine_size) < threshold_ * std::max(theirs, mine_size)) continue;
+        if (resemblance(mine, at->second) >= threshold_) out.push_back(id);
     }
     return out;
 }

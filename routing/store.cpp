@@ -33,7 +33,7 @@ std::optional<std::int64_t> dialogue_id_of(schema::connection& c, std::string_vi
 struct cache::state {
     std::string key;
     std::optional<router> value;
-    recent_shingles recent{duplicate_window};
+    recent_shingles recent{duplicate_window, duplicate_resemblance};
 };
 
 cache::cache() : state_(std::make_unique<state>()) {}
@@ -99,7 +99,7 @@ new_route route_new(schema::connection& c, const router& r, recent_shingles& rec
         // Candidates are confirmed against the stored text: the memory may hold an item whose
         // transaction rolled back, or whose text an official has since anonymised.
         auto check = c.cached("SELECT " + item_text_sql("s") + " FROM submissions s WHERE s.id = ? AND s.dialogue_id IS ?");
-        for (auto id : recent.resembling(it.dialogue, out.shingles, duplicate_resemblance)) {
+        for (auto id : recent.resembling(it.dialogue, out.shingles)) {
             check.reset();
             check.bind(1, id).bind(2, it.dialogue);
             if (check.step() && resemblance(out.shingles, shingles(check.text(0))) >= duplicate_resemblance) {

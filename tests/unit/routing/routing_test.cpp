@@ -182,27 +182,25 @@ BOOST_AUTO_TEST_CASE(an_item_without_content_words_goes_to_review) {
 BOOST_AUTO_TEST_CASE(near_duplicates_are_found_and_others_are_not) {
     std::string letter = "Vi boende på Storgatan kräver att kommunen bygger en säker cykelväg mellan skolan och "
                          "idrottshallen innan nästa läsår, eftersom barnen i dag cyklar i blandtrafik.";
-    recent_shingles recent(3);
+    recent_shingles recent(3, duplicate_resemblance);
     recent_shingles::group cycling = 1, none = std::nullopt;
     recent.add(cycling, 10, shingles("Bygg fler parkeringsplatser vid torget."));
     recent.add(cycling, 11, shingles("Hej! " + letter + " Med vänlig hälsning Anna"));
-    BOOST_TEST(recent.resembling(cycling, shingles(letter + " Hälsningar Per"), duplicate_resemblance) ==
+    BOOST_TEST(recent.resembling(cycling, shingles(letter + " Hälsningar Per")) ==
                std::vector<std::int64_t>{11});
-    BOOST_TEST(recent.resembling(cycling, shingles("Kommunen borde bygga en cykelväg mellan skolan och hallen."),
-                                 duplicate_resemblance).empty());
-    BOOST_TEST(recent.resembling(none, shingles(letter), duplicate_resemblance).empty());  // groups are apart
+    BOOST_TEST(recent.resembling(cycling, shingles("Kommunen borde bygga en cykelväg mellan skolan och hallen.")).empty());
+    BOOST_TEST(recent.resembling(none, shingles(letter)).empty());  // groups are apart
     BOOST_TEST(!recent.knows(none));
 
     // A window of three: the fourth item pushes the oldest out.
     recent.add(cycling, 12, shingles("Snöröjningen på cykelvägarna kommer för sent på morgonen."));
     recent.add(cycling, 13, shingles("Fler papperskorgar längs cykelvägen vid ån, tack."));
-    BOOST_TEST(recent.resembling(cycling, shingles("Bygg fler parkeringsplatser vid torget."), duplicate_resemblance).empty());
-    BOOST_TEST(recent.resembling(cycling, shingles(letter), duplicate_resemblance) == std::vector<std::int64_t>{11});
+    BOOST_TEST(recent.resembling(cycling, shingles("Bygg fler parkeringsplatser vid torget.")).empty());
+    BOOST_TEST(recent.resembling(cycling, shingles(letter)) == std::vector<std::int64_t>{11});
 
     // An id at or below the last one can only follow a rollback: the rolled-back item is forgotten.
     recent.add(cycling, 13, shingles("Något helt annat om bibliotekets öppettider på lördagar."));
-    BOOST_TEST(recent.resembling(cycling, shingles("Fler papperskorgar längs cykelvägen vid ån, tack."),
-                                 duplicate_resemblance).empty());
+    BOOST_TEST(recent.resembling(cycling, shingles("Fler papperskorgar längs cykelvägen vid ån, tack.")).empty());
 
     BOOST_TEST(resemblance(shingles("a b c d"), shingles("a b c d")) == 1.0);
     BOOST_TEST(resemblance(shingles(""), shingles("a b c")) == 0.0);
@@ -218,7 +216,7 @@ BOOST_AUTO_TEST_CASE(near_duplicates_match_a_comparison_with_every_item) {
     for (int i = 0; i < 40; ++i) vocabulary.push_back("ord" + std::to_string(i));
     auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(random); };
     std::vector<std::vector<std::string>> texts;
-    recent_shingles recent(50);
+    recent_shingles recent(50, duplicate_resemblance);
     std::vector<std::pair<std::int64_t, std::vector<std::uint64_t>>> window;
     std::size_t found = 0;
     for (std::int64_t id = 1; id <= 400; ++id) {
@@ -237,7 +235,7 @@ BOOST_AUTO_TEST_CASE(near_duplicates_match_a_comparison_with_every_item) {
         std::vector<std::int64_t> expected;
         for (const auto& [other, theirs] : window)
             if (resemblance(mine, theirs) >= duplicate_resemblance) expected.push_back(other);
-        BOOST_TEST(recent.resembling(7, mine, duplicate_resemblance) == expected);
+        BOOST_TEST(recent.resembling(7, mine) == expected);
         found += expected.size();
 
         recent.add(7, id, mine);
