@@ -27,7 +27,10 @@
 #include <iostream>
 #include <map>
 #include <random>
+#include <sstream>
 #include <thread>
+
+#include <unistd.h>
 
 using namespace inspel;
 namespace fs = std::filesystem;
@@ -44,6 +47,35 @@ std::string made_up_word(std::mt19937_64& random) {
     std::string w = "sondq";
     for (int i = 0; i < 8; ++i) w += static_cast<char>('a' + random() % 26);
     return w;
+}
+
+// CPU seconds the process's threads have used, split into its indexer thread and all the others
+// (the I/O threads and the writer: intake, plus the probes' searches), from /proc.
+struct cpu_split {
+    double indexer = 0, others = 0;
+};
+cpu_split cpu_of(int pid) {
+    cpu_split out;
+    double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+    for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+        std::ifstream stat(task.path() / "stat");
+        std::string line;
+        std::getline(stat, line);
+        auto close = line.rfind(')');
+        if (close == std::string::npos) continue;
+        // After "pid (comm)": state is field 3, utime field 14, stime field 15.
+        std::istringstream rest(line.substr(close + 2));
+        std::string field;
+        double utime = 0, stime = 0;
+        for (int n = 3; n <= 15 && rest >> field; ++n) {
+            if (n == 14) utime = std::stod(field);
+            if (n == 15) stime = std::stod(field);
+        }
+        std::string comm;
+        std::getline(std::ifstream(task.path() / "comm"), comm);
+        (comm == "inspel-indexer" ? out.indexer : out.others) += (utime + stime) / tick;
+    }
+    return out;
 }
 
 std::string field_of(const std::string& text, const std::string& key) {
@@ -161,6 +193,20 @@ int main(int argc, char** argv) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     auto metrics = test::http_client(port).get("/metrics").body();
+    // What indexing costs next to intake: once the index has caught up, every submission has had
+    // both, so the two shares of the server's CPU divide by the same count.
+    auto backlog_of = [&](const std::string& text) {
+        auto at = text.find("\ninspel_index_outbox_backlog ");
+        if (at == std::string::npos) return std::string("?");
+        auto line = text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+        return line.substr(line.find(' ') + 1);
+    };
+    std::string backlog_after_load = backlog_of(metrics);
+    for (auto until = clock_type::now() + std::chrono::minutes(3);
+         backlog_of(metrics) != "0" && clock_type::now() < until; std::this_thread::sleep_for(std::chrono::milliseconds(200)))
+        metrics = test::http_client(port).get("/metrics").body();
+    bool caught_up = backlog_of(metrics) == "0";
+    cpu_split cpu = cpu_of(server.pid());
     server.signal(SIGTERM);
     server.wait(std::chrono::seconds(30));
 
@@ -174,9 +220,17 @@ int main(int argc, char** argv) {
                 status.value_or(-1));
     std::printf("probes: %zu sent, %zu found, %zu never found\n", sent, freshness_ms.size(), outstanding.size());
     std::printf("freshness (201 -> findable): p50 %.0f ms, p99 %.0f ms, max %.0f ms, mean %.0f ms\n", f.p50, f.p99, f.max, f.mean);
-    if (auto at = metrics.find("\ninspel_index_outbox_backlog "); at != std::string::npos) {
-        auto line = metrics.substr(at + 1, metrics.find('\n', at + 1) - at - 1);
-        std::printf("index backlog at the end: %s\n", line.substr(line.find(' ') + 1).c_str());
+    std::printf("index backlog when every probe was found: %s\n", backlog_after_load.c_str());
+    if (caught_up && accepted > 0) {
+        double items = accepted + static_cast<double>(sent);
+        double intake_us = cpu.others * 1e6 / items, index_us = cpu.indexer * 1e6 / items;
+        unsigned cores = std::thread::hardware_concurrency();
+        std::printf("server CPU per submission: intake %.0f us (every thread but the indexer), indexing %.0f us (%.1fx intake)\n",
+                    intake_us, index_us, index_us / intake_us);
+        std::printf("so with %u cores and nothing else running, the index keeps up with at most %.0f submissions/s\n", cores,
+                    cores * 1e6 / (intake_us + index_us));
+    } else {
+        std::printf("the index did not catch up within three minutes; no CPU figures\n");
     }
     if (status != 0) std::fprintf(stderr, "freshness_bench: wrk failed: %s\n", wrk.stderr_text().c_str());
     return outstanding.empty() && sent > 0 && status == 0 ? 0 : 1;
