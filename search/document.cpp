@@ -70,10 +70,11 @@ void for_each_item(schema::connection& c, const std::function<void(const indexed
 
 namespace {
 
-// Adds the Z-prefixed stems of the words already in `doc`, each with its BM25 term frequency
-// already normalised by the document's length (see terms.hpp, "Ranking").
+// Adds the Z-prefixed stems of the words already in `doc`, and gives stems and words alike their
+// BM25 term frequency already normalised by the document's length (see terms.hpp, "Ranking").
 void add_stems(Xapian::Document& doc, Xapian::Stem& stem) {
     std::map<std::string, Xapian::termcount> stems;
+    std::vector<std::pair<std::string, Xapian::termcount>> words;
     Xapian::termcount length = 0;
     for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
         const std::string& term = *t;
@@ -81,13 +82,18 @@ void add_stems(Xapian::Document& doc, Xapian::Stem& stem) {
         bool title = term.compare(0, std::strlen(prefix::title), prefix::title) == 0;
         std::string word = title ? term.substr(std::strlen(prefix::title)) : term;
         stems[(title ? std::string("Z") + prefix::title : std::string("Z")) + stem(word)] += t.get_wdf();
+        words.emplace_back(term, t.get_wdf());
         if (!title) length += t.get_wdf();
     }
     double norm = (1 - bm25::b) + bm25::b * std::max(static_cast<double>(length) / bm25::reference_length, 0.5);
-    for (const auto& [term, tf] : stems) {
-        auto wdf = static_cast<Xapian::termcount>(std::lround(bm25::wdf_scale * tf / norm));
-        doc.add_term(term, std::max<Xapian::termcount>(wdf, 1));
-    }
+    auto normalised = [&](Xapian::termcount tf) {
+        return std::max<Xapian::termcount>(static_cast<Xapian::termcount>(std::lround(bm25::wdf_scale * tf / norm)), 1);
+    };
+    for (const auto& [term, tf] : stems) doc.add_term(term, normalised(tf));
+    // A word keeps its positions (for phrases and wildcards), so its frequency can only be raised
+    // to the normalised one: in a text of over 2,000 words it stays a little above it.
+    for (const auto& [term, tf] : words)
+        if (auto wdf = normalised(tf); wdf > tf) doc.add_term(term, wdf - tf);
 }
 
 }  // namespace

@@ -24,14 +24,16 @@
 //     (lower case), month (YYYY-MM), in that order, each field ended by '\x1f'. One value, because
 //     counting facets reads it for thousands of documents per query and each slot is a lookup.
 // Ranking: BM25 (k1 1.2, b 0.75), with the document-length part computed when the document is
-// indexed. A stem's wdf is its BM25-normalised frequency, tf / (1 - b + b * length / 100), times
+// indexed. A term's wdf is its BM25-normalised frequency, tf / (1 - b + b * length / 100), times
 // 16 and rounded (length: the document's words, title words twice, as ranked; 100 words is a
 // typical submission). Searches then weigh with BM25 at b = 0, which never asks Xapian for a
 // document's length: on a large index, those lookups scan the whole document-length list for
 // every word searched, and were most of a common word's search time (docs/BENCHMARKS.md).
 // Unlike a length averaged over the index, the constant 100 makes a document's weights depend on
-// nothing but itself, so `reindex` and incremental indexing give the same ranking. Words matched
-// without their stems (phrases, wildcards) count their plain frequency.
+// nothing but itself, so `reindex` and incremental indexing give the same ranking. The same holds
+// for the words' own terms, which phrases and wildcards match, so such a match weighs as much as
+// a stem match (a word's positions already count one each, so its wdf is raised to the
+// normalised one, never lowered: above about 2,000 words it stays slightly higher).
 // Metadata "inspel.format" is the version of this scheme; an index of another version is
 // re-indexed from the database by the running server (index.cpp).
 // Document data: the submission id only. A result page reads its twenty rows from SQLite by
@@ -95,7 +97,7 @@ bool is_stop_word(std::string_view word);
 bool has_stemmer(std::string_view language);
 
 // The version of the scheme above; bump it whenever documents are built differently.
-inline constexpr std::string_view format = "4";
+inline constexpr std::string_view format = "5";
 inline constexpr const char* format_key = "inspel.format";
 
 // The unique id term of a submission.

@@ -414,6 +414,25 @@ BOOST_AUTO_TEST_CASE(shorter_items_rank_first_for_the_same_word_count) {
     BOOST_TEST(res.items[0].score > res.items[1].score);
 }
 
+// A phrase or a wildcard matches the words' own terms, a plain word its stem: both must weigh
+// alike, or a query that mixes them ranks by the plain word alone.
+BOOST_AUTO_TEST_CASE(phrase_and_wildcard_matches_weigh_like_stem_matches) {
+    fixture f;
+    auto ids = f.add({{.body = "En röd cykel står vid stationen.", .received_at = "2026-01-01T10:00:00.000Z"},
+                      {.body = "Bilen står vid stationen.", .received_at = "2026-02-01T10:00:00.000Z"},
+                      {.body = "Tåget går från stationen.", .received_at = "2026-03-01T10:00:00.000Z"}});
+    // Two words in a phrase against one outside it, each word in one item: the phrase weighs more.
+    auto phrase = f.find("\"röd cykel\" OR bilen");
+    BOOST_REQUIRE(phrase.items.size() == 2u);
+    BOOST_TEST(phrase.items[0].id == ids[0]);
+    BOOST_TEST(phrase.items[0].score > 1.5 * phrase.items[1].score);
+    // One word through a wildcard against one through its stem, in items of the same length.
+    auto wildcard = f.find("cyk* OR bilen");
+    BOOST_REQUIRE(wildcard.items.size() == 2u);
+    BOOST_TEST(wildcard.items[0].score / wildcard.items[1].score < 1.25);
+    BOOST_TEST(wildcard.items[0].score / wildcard.items[1].score > 0.8);
+}
+
 // A match set larger than the facet sample is sampled in every stretch of the index, which is in
 // order of arrival: last month's items are counted, not only the oldest ones.
 BOOST_AUTO_TEST_CASE(estimated_facets_represent_old_and_new_items_alike) {
