@@ -202,9 +202,10 @@ int main(int argc, char** argv) {
         return line.substr(line.find(' ') + 1);
     };
     std::string backlog_after_load = backlog_of(metrics);
-    for (auto until = clock_type::now() + std::chrono::minutes(3);
-         backlog_of(metrics) != "0" && clock_type::now() < until; std::this_thread::sleep_for(std::chrono::milliseconds(200)))
+    for (auto until = clock_type::now() + std::chrono::minutes(3); backlog_of(metrics) != "0" && clock_type::now() < until;) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
         metrics = test::http_client(port).get("/metrics").body();
+    }
     bool caught_up = backlog_of(metrics) == "0";
     cpu_split cpu = cpu_of(server.pid());
     server.signal(SIGTERM);

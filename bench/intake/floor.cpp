@@ -24,12 +24,14 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
 using namespace inspel;
@@ -125,6 +127,7 @@ int main(int argc, char** argv) {
         schema::database db(dir.path() / "insert");
         constexpr std::size_t group = 48;
         std::size_t receipt = 0;
+        const std::string at = "2026-12-07T10:00:00.000Z";
         start = clock_type::now();
         for (std::size_t done = 0; done < items; done += group) {
             db.write_and_wait([&](schema::connection& c) {
@@ -134,7 +137,6 @@ int main(int argc, char** argv) {
                     "VALUES (?, 'feedback', NULL, NULL, ?, ?, 'sv', '[]', 'api', 'received', ?, ?, 'no_dialogue')");
                 auto out = c.cached("INSERT INTO index_outbox (submission_id, enqueued_at) VALUES (?, ?)");
                 for (std::size_t i = done; i < std::min(items, done + group); ++i) {
-                    std::string at = "2026-12-07T10:00:00.000Z";
                     const auto& body = bodies[i % bodies.size()];
                     ins.reset();
                     ins.bind(1, "FLOOR-" + std::to_string(receipt++)).bind(2, body).bind(3, body).bind(4, at).bind(5, at);

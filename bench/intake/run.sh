@@ -6,7 +6,7 @@
 #   3. peer:    the fastify + better-sqlite3 intake of bench/peers/fastify-intake, same bodies;
 #   4. floor:   bench/intake/floor.cpp on the same core: what a submission costs without HTTP (the
 #               checks, the writer's work, and the bare durable SQLite insert), against the time per
-#               submission the 40 % target leaves.
+#               submission that the targets (40 % of the ceiling, 10x the peer) leave.
 # It prints accepted requests/s (only 201s count for the POSTs), p50/p99 latency, and the ratios
 # against the targets (intake >= 40% of the ceiling, >= 10x the peer, p99 < 5 ms). Whatever the
 # figures, it checks that every 201 left a row in the database, and fails (exit 1) if one did not,
@@ -188,7 +188,7 @@ printf 'group commit: %s writes in %s commits (%s per commit)\n' "$jobs" "$commi
 printf 'search index: %s submissions still to index when the load stopped\n' "$backlog"
 printf 'routing outcomes: %s\n' "$routes"
 echo
-echo "The floor (build/bench/intake_floor, no HTTP, core 0):"
+echo "The floor ($floor, no HTTP, core 0):"
 cat "$work/floor.out"
 
 # --- what must hold whatever the figures -------------------------------------------------------
