@@ -72,7 +72,7 @@ namespace {
 
 // Adds the Z-prefixed stems of the words already in `doc`, and gives stems and words alike their
 // BM25 term frequency already normalised by the document's length (see terms.hpp, "Ranking").
-void add_stems(Xapian::Document& doc, Xapian::Stem& stem) {
+void add_stems_and_normalise(Xapian::Document& doc, Xapian::Stem& stem) {
     std::map<std::string, Xapian::termcount> stems;
     std::vector<std::pair<std::string, Xapian::termcount>> words;
     Xapian::termcount length = 0;
@@ -102,7 +102,7 @@ Xapian::Document build_document(const indexed_item& item, Xapian::TermGenerator&
     Xapian::Document doc;
     tg.set_document(doc);
     Xapian::Stem stem = stemmer_for(item.language);
-    // The words with positions; their stems follow in add_stems.
+    // The words with positions; add_stems_and_normalise adds their stems and sets every frequency.
     tg.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
     // Lower-cased first, like queries: the same word is the same term wherever it stood.
     std::string title = lower(fold_accents(item.title));
@@ -111,7 +111,7 @@ Xapian::Document build_document(const indexed_item& item, Xapian::TermGenerator&
     tg.index_text(title, 2);
     tg.increase_termpos();
     tg.index_text(lower(fold_accents(item.text)));
-    add_stems(doc, stem);
+    add_stems_and_normalise(doc, stem);
 
     doc.add_boolean_term(id_term(item.id));
     add_boolean(doc, prefix::kind, item.kind);
